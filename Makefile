@@ -1,0 +1,91 @@
+# ibasho — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[test]"
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed messages ## Create the venv and install the project
+
+.PHONY: messages
+messages: $(VENV)/.installed ## Compile the translation catalogues (locale/*/LC_MESSAGES/*.mo)
+	@$(PY) -m babel.messages.frontend compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$${po%.po}.mo" ] || { echo "missing $${po%.po}.mo"; exit 1; }; done
+
+.PHONY: browser-deps
+browser-deps: ## Install Debian's chromium for the browser tests (never a downloaded browser)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	@fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; } || true
+
+.PHONY: demo
+demo: install ## Set up from nothing, load the demo content and serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_admin
+	@echo "サイト / Site: http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: $(VENV)/.installed-test messages browser-deps ## Set up from nothing and run the whole suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: test-fast
+test-fast: $(VENV)/.installed-test messages ## The suite without the real-browser tests
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+.PHONY: worker
+worker: install ## Run the background task worker (e-mail, imports, periodic jobs)
+	$(PY) manage.py db_worker
+
+.PHONY: lint
+lint: $(VENV)/.installed-test ## ruff and djhtml
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+.PHONY: format
+format: $(VENV)/.installed-test ## Format Python and templates
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+.PHONY: makemessages
+makemessages: install ## Update locale/ja/LC_MESSAGES/django.po from the source
+	$(PY) manage.py makemessages --locale ja --no-obsolete --no-location --ignore ".venv/*" --ignore "static/*"
+
+.PHONY: bench
+bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/
+	@for b in bench/bench_*.py; do [ -f "$$b" ] && $(PY) "$$b"; done; true
+
+.PHONY: clean
+clean: ## Remove the venv, local databases and built files
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .test-media static media locale/*/LC_MESSAGES/*.mo

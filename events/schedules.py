@@ -1,0 +1,541 @@
+"""The schedule engine: turns an event's schedule into concrete occurrences.
+
+Pure functions only (no database, no models), so the same code serves page previews, the
+occurrence materialiser, the iCalendar export and the tests.
+
+Everything here works in Asia/Tokyo wall-clock time. django-recurrence, left to itself,
+normalises datetimes to UTC or to Django's *current* time zone before expanding a rule, which
+turns "every Tuesday 08:00 JST" into "every Monday 23:00 UTC" and then, depending on who reads
+it, into Mondays or Wednesdays. So instead of calling ``Recurrence.to_dateutil_rruleset()`` we
+build the dateutil rules ourselves from a *naive* local ``dtstart`` and only attach the time
+zone to the results. Japan has had no daylight saving time since 1951, so attaching the zone
+to a naive local time is exact.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+import recurrence
+from dateutil import rrule as du_rrule
+from recurrence.base import to_weekday
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+# Monday first, matching ``date.weekday()`` and dateutil/django-recurrence weekday numbers.
+WEEKDAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
+
+_MIDNIGHT = datetime.time(0, 0)
+_ONE_DAY = datetime.timedelta(days=1)
+_WEEKDAYS_MON_FRI = (0, 1, 2, 3, 4)
+_ALL_WEEKDAYS = (0, 1, 2, 3, 4, 5, 6)
+# By-parameters of a django-recurrence ``Rule`` passed straight through to dateutil
+# (``byday`` is handled separately because dateutil calls it ``byweekday``).
+_PLAIN_BYPARAMS = (
+    "bysetpos",
+    "bymonth",
+    "bymonthday",
+    "byyearday",
+    "byweekno",
+    "byhour",
+    "byminute",
+    "bysecond",
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When an event happens, as entered by an editor.
+
+    ``start_time`` None means an all-day event. ``end_time`` None (with a start time) means the
+    end is unknown: occurrences then end when they start. ``end_date`` is the last day of the
+    *first* occurrence, for events spanning several days; the same span is applied to every
+    occurrence. When ``end_date`` is None and ``end_time`` is earlier than ``start_time`` the
+    event runs overnight (e.g. 22:00–02:00) and ends on the next day.
+    """
+
+    start_date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    end_date: datetime.date | None = None
+    recurrence: recurrence.Recurrence | None = None
+    skip_public_holidays: bool = False
+    skip_year_end: bool = False
+    only_weekends_and_holidays: bool = False
+
+    def __post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        if self._duration() < datetime.timedelta(0):
+            raise ValueError("the event must not end before it starts")
+
+    def _duration(self) -> datetime.timedelta:
+        """Length of each occurrence (for all-day events: whole days, end exclusive)."""
+        last_day = self.end_date or self.start_date
+        if self.start_time is None:
+            return (last_day - self.start_date) + _ONE_DAY
+        if self.end_time is None:
+            return datetime.timedelta(0)
+        start = datetime.datetime.combine(self.start_date, self.start_time)
+        end = datetime.datetime.combine(last_day, self.end_time)
+        if self.end_date is None and end < start:
+            end += _ONE_DAY  # overnight event without an explicit end date
+        return end - start
+
+    @property
+    def all_day(self) -> bool:
+        return self.start_time is None
+
+    @property
+    def is_recurring(self) -> bool:
+        """True when the recurrence produces anything beyond the first date.
+
+        A blank RecurrenceField deserialises to an empty ``Recurrence``; that, or one holding
+        only exclusions, is treated as a one-off event.
+        """
+        rec = self.recurrence
+        return rec is not None and bool(rec.rrules or rec.rdates)
+
+
+@dataclass(frozen=True)
+class OccurrenceTime:
+    """One concrete occurrence of a schedule."""
+
+    original_date: datetime.date  # the local date the rule produced (key for per-date exceptions)
+    start: datetime.datetime  # aware, tzinfo=TOKYO
+    end: datetime.datetime  # aware, tzinfo=TOKYO; all-day: local midnight after the last day
+    all_day: bool
+
+
+# --------------------------------------------------------------------------------------------
+# Holidays and closures
+
+
+@lru_cache(maxsize=32)  # a handful of years in practice; bounded anyway
+def _jp_holidays(year: int) -> holidays.HolidayBase:
+    # Building a holidays object computes the whole year (equinoxes included), so build each
+    # year once per process; expand() asks about the same few years for every event.
+    return holidays.country_holidays("JP", years=year)
+
+
+def is_public_holiday(d: datetime.date) -> bool:
+    """True if ``d`` is a Japanese public holiday (振替休日 and 国民の休日 included)."""
+    return d in _jp_holidays(d.year)
+
+
+def is_year_end_closure(d: datetime.date) -> bool:
+    """True if ``d`` falls in the year-end closure 年末年始, 12/29 to 1/3 inclusive."""
+    return (d.month == 12 and d.day >= 29) or (d.month == 1 and d.day <= 3)
+
+
+def _keep_date(schedule: Schedule, d: datetime.date) -> bool:
+    """Apply the schedule's holiday options to a rule-generated date."""
+    if schedule.skip_year_end and is_year_end_closure(d):
+        return False
+    if schedule.skip_public_holidays and is_public_holiday(d):
+        return False
+    return not (
+        schedule.only_weekends_and_holidays and d.weekday() < 5 and not is_public_holiday(d)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Expansion
+
+
+def _local_date(value: datetime.date) -> datetime.date:
+    """The Asia/Tokyo calendar date of a date or datetime.
+
+    Aware datetimes are converted to Tokyo first: django-recurrence serialises everything as
+    UTC, so the exclusion of 12 May entered in a Japanese browser comes back as
+    2026-05-11T15:00Z. Naive datetimes are taken to be Tokyo wall-clock time already.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(TOKYO)
+        return value.date()
+    return value
+
+
+def _dateutil_weekday(token: object) -> du_rrule.weekday:
+    # Rules may hold django-recurrence Weekday objects, dateutil weekdays, ints or strings.
+    wd = to_weekday(token)
+    return du_rrule.weekday(wd.number, wd.index or None)
+
+
+def _to_dateutil_rule(rule: recurrence.Rule, dtstart: datetime.datetime) -> du_rrule.rrule:
+    """Build a dateutil rule in naive local time.
+
+    UNTIL is widened to the end of its local day: editors pick a date ("until 31 March"), which
+    django-recurrence stores as midnight, and that must not drop a 10:00 occurrence on the day.
+    """
+    kwargs = {name: list(getattr(rule, name, None) or []) or None for name in _PLAIN_BYPARAMS}
+    byday = [_dateutil_weekday(d) for d in getattr(rule, "byday", None) or []]
+    until = None
+    if rule.until is not None:
+        until = datetime.datetime.combine(_local_date(rule.until), datetime.time.max)
+    return du_rrule.rrule(
+        rule.freq,
+        dtstart=dtstart,
+        interval=rule.interval or 1,
+        wkst=rule.wkst,
+        count=rule.count,
+        until=until,
+        byweekday=byday or None,
+        **kwargs,
+    )
+
+
+def _fast_forward(
+    rule: recurrence.Rule, dtstart: datetime.datetime, target: datetime.datetime
+) -> datetime.datetime:
+    """A later DTSTART for ``rule`` that gives exactly the same occurrences from ``target`` on.
+
+    dateutil generates a rule period by period (day, week, month, year) counted from DTSTART
+    and then drops results before DTSTART. Moving DTSTART forward by whole multiples of
+    INTERVAL periods keeps the same periods and the same defaults taken from DTSTART (weekday,
+    month day, month), so only occurrences before the new DTSTART differ. We keep a full period
+    of margin before ``target`` anyway. Not done for COUNT (it counts from the real start), for
+    sub-daily rules, or when a month day above 28 could not be carried over.
+    """
+    if rule.count or target <= dtstart:
+        return dtstart
+    interval = rule.interval or 1
+    if rule.freq in (recurrence.DAILY, recurrence.WEEKLY):
+        period = datetime.timedelta(days=interval * (7 if rule.freq == recurrence.WEEKLY else 1))
+        periods = (target - dtstart) // period - 1
+        return dtstart + periods * period if periods > 0 else dtstart
+    if rule.freq in (recurrence.MONTHLY, recurrence.YEARLY) and dtstart.day <= 28:
+        months = interval * (12 if rule.freq == recurrence.YEARLY else 1)
+        elapsed = (target.year - dtstart.year) * 12 + target.month - dtstart.month
+        periods = elapsed // months - 1
+        if periods > 0:
+            index = dtstart.month - 1 + periods * months
+            return dtstart.replace(year=dtstart.year + index // 12, month=index % 12 + 1)
+    return dtstart
+
+
+def _recurring_dates(
+    schedule: Schedule, rec: recurrence.Recurrence, not_before: datetime.datetime
+) -> Iterator[tuple[datetime.date, bool]]:
+    """Yield ``(local date, explicitly added)`` for a recurring schedule, in date order.
+
+    The set is built the way django-recurrence and RFC 5545 define it (rrules + dtstart +
+    rdates - exrules - exdates) with these deliberate differences:
+
+    * ``Recurrence.dtstart`` and ``Recurrence.dtend`` are ignored. The schedule's start date and
+      time are the DTSTART; the occurrence length comes from the schedule. django-recurrence
+      would treat ``dtend`` as a limit of the whole set *and* add it as an extra occurrence.
+    * exdates cancel a whole local date (they are stored as midnight, the occurrence isn't).
+    * rdates are dates: they take the schedule's start time whatever time they were saved with.
+    * At most one occurrence per local date: per-date exceptions are keyed by date.
+
+    Rules without COUNT start iterating shortly before ``not_before`` (naive local), so a
+    weekly session running for years costs no more than a new one. Dates before
+    ``not_before`` may still be yielded; the caller filters.
+    """
+    dtstart = datetime.datetime.combine(schedule.start_date, schedule.start_time or _MIDNIGHT)
+    rset = du_rrule.rruleset()
+    for rule in rec.rrules:
+        rset.rrule(_to_dateutil_rule(rule, _fast_forward(rule, dtstart, not_before)))
+    for rule in rec.exrules:
+        rset.exrule(_to_dateutil_rule(rule, _fast_forward(rule, dtstart, not_before)))
+    if rec.include_dtstart:
+        rset.rdate(dtstart)
+    explicit = {_local_date(d) for d in rec.rdates}
+    for d in explicit:
+        rset.rdate(datetime.datetime.combine(d, dtstart.time()))
+    excluded = {_local_date(d) for d in rec.exdates}
+
+    previous = None
+    for value in rset:
+        day = value.date()
+        if day == previous:
+            continue
+        previous = day
+        if day not in excluded:
+            yield day, day in explicit
+
+
+def _aware_tokyo(value: datetime.datetime, name: str) -> datetime.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+    return value.astimezone(TOKYO)
+
+
+def expand(
+    schedule: Schedule, window_start: datetime.datetime, window_end: datetime.datetime
+) -> list[OccurrenceTime]:
+    """Occurrences whose start is in ``[window_start, window_end)``, sorted by start.
+
+    The window bounds must be aware datetimes (any zone). Results are in Asia/Tokyo.
+
+    COUNT counts the occurrences the rule generates *before* the holiday options are applied:
+    "weekly, 5 times, skipping holidays" over Golden Week gives 4 sessions, not a fifth one
+    later. That is what any iCalendar client computes from the exported rule, so the site and
+    people's calendars agree. Exdates also use up a COUNT slot (as in RFC 5545).
+
+    The holiday options apply to the dates the rule generates (including the first date).
+    Explicit extra dates (rdates) are kept even on a holiday: an editor added them on purpose.
+    A schedule without recurrence is a one-off and yields its single occurrence regardless of
+    the holiday options.
+
+    Iteration stops at the end of the window and, for rules without COUNT, starts shortly
+    before the window (see ``_fast_forward``); rules with COUNT are iterated from the schedule's
+    start, which COUNT needs.
+    """
+    lo = _aware_tokyo(window_start, "window_start")
+    hi = _aware_tokyo(window_end, "window_end")
+    duration = schedule._duration()
+    start_time = schedule.start_time or _MIDNIGHT
+
+    def occurrence(day: datetime.date) -> OccurrenceTime:
+        start = datetime.datetime.combine(day, start_time, tzinfo=TOKYO)
+        return OccurrenceTime(day, start, start + duration, schedule.all_day)
+
+    if not schedule.is_recurring:
+        first = occurrence(schedule.start_date)
+        return [first] if lo <= first.start < hi else []
+
+    # Compare in naive local time: cheaper than building aware datetimes for skipped dates.
+    lo_local, hi_local = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
+    result = []
+    for day, explicit in _recurring_dates(schedule, schedule.recurrence, lo_local):
+        start = datetime.datetime.combine(day, start_time)
+        if start >= hi_local:
+            break  # dates come in order, nothing later can be in the window
+        if start >= lo_local and (explicit or _keep_date(schedule, day)):
+            result.append(occurrence(day))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Japanese formatting
+
+
+def _format_time(t: datetime.time) -> str:
+    # Unpadded hour, as in Japanese notices: 9:00, 13:30.
+    return f"{t.hour}:{t.minute:02d}"
+
+
+def format_date_ja(d: datetime.date) -> str:
+    """``2026年5月9日（土）``. Aware datetimes are converted to Tokyo first."""
+    d = _local_date(d)
+    return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS_JA[d.weekday()]}）"
+
+
+def _format_later_date_ja(d: datetime.date, since: datetime.date) -> str:
+    """A second date in a range: the year is repeated only when it changes."""
+    if d.year != since.year:
+        return format_date_ja(d)
+    return f"{d.month}月{d.day}日（{WEEKDAYS_JA[d.weekday()]}）"
+
+
+def _to_tokyo(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value  # already Tokyo wall-clock time
+    return value.astimezone(TOKYO)
+
+
+def format_range_ja(start: datetime.datetime, end: datetime.datetime, all_day: bool) -> str:
+    """Format an occurrence for display, in Tokyo time.
+
+    ``2026年5月9日（土）14:00–16:00``; across days ``2026年5月9日（土）14:00 – 5月10日（日）12:00``;
+    all-day ``2026年5月9日（土）終日`` or ``2026年5月9日（土）〜5月11日（月）`` (``end`` is the
+    exclusive end, so the last day shown is the day before it). An unknown end (``end ==
+    start``) shows the start time only; an end at the following midnight shows as 24:00.
+    """
+    start, end = _to_tokyo(start), _to_tokyo(end)
+    first_day = start.date()
+    if all_day:
+        last_day = end.date() - _ONE_DAY if end.time() == _MIDNIGHT else end.date()
+        if last_day <= first_day:
+            return f"{format_date_ja(first_day)}終日"
+        return f"{format_date_ja(first_day)}〜{_format_later_date_ja(last_day, first_day)}"
+
+    head = f"{format_date_ja(first_day)}{_format_time(start.time())}"
+    if end <= start:
+        return head
+    if end.date() == first_day:
+        return f"{head}–{_format_time(end.time())}"
+    if end.date() == first_day + _ONE_DAY and end.time() == _MIDNIGHT:
+        return f"{head}–24:00"
+    return f"{head} – {_format_later_date_ja(end.date(), first_day)}{_format_time(end.time())}"
+
+
+def _format_plain_date_ja(d: datetime.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _describe_time(schedule: Schedule) -> str:
+    """The time part of a recurring description: ``13:00–17:00``, ``終日`` …"""
+    duration = schedule._duration()
+    if schedule.all_day:
+        days = duration.days
+        return "終日" if days == 1 else f"終日（{days}日間）"
+    start = datetime.datetime.combine(schedule.start_date, schedule.start_time)
+    text = _format_time(schedule.start_time)
+    if not duration:
+        return text
+    end = start + duration
+    days = (end.date() - start.date()).days
+    if days == 0:
+        return f"{text}–{_format_time(end.time())}"
+    if days == 1 and end.time() == _MIDNIGHT:
+        return f"{text}–24:00"
+    prefix = "翌日" if days == 1 else f"{days}日後の"
+    return f"{text}–{prefix}{_format_time(end.time())}"
+
+
+def _weekday_list(numbers: list[int]) -> str:
+    return "・".join(WEEKDAYS_JA[n] for n in sorted(set(numbers))) + "曜"
+
+
+def _position_ja(n: int) -> str:
+    if n > 0:
+        return f"第{n}"
+    if n == -1:
+        return "最終"
+    return f"最後から{-n}番目の"
+
+
+def _every(interval: int, unit: str, every: str, every_other: str) -> str:
+    if interval == 1:
+        return every
+    if interval == 2:
+        return every_other
+    return f"{interval}{unit}ごと"
+
+
+def _describe_monthly_positions(pairs: list[tuple[int, int]]) -> str:
+    """``[(5, 2), (5, 4)]`` (weekday, position) -> ``第2・第4土曜``."""
+    by_weekday: dict[int, list[int]] = {}
+    for weekday, position in pairs:
+        by_weekday.setdefault(weekday, []).append(position)
+    parts = []
+    for weekday, positions in by_weekday.items():
+        # First, second … then counted from the end: 第1・第3・最終.
+        ordered = sorted(set(positions), key=lambda n: (n < 0, n))
+        parts.append("・".join(_position_ja(n) for n in ordered) + WEEKDAYS_JA[weekday] + "曜")
+    return "・".join(parts)
+
+
+def _describe_rule(rule: recurrence.Rule, start_date: datetime.date) -> str | None:
+    """The pattern part (``毎週火曜``, ``毎月第2・第4土曜`` …) or None if not expressible."""
+    if any(getattr(rule, p, None) for p in ("byyearday", "byweekno", "byhour", "byminute")):
+        return None
+    if getattr(rule, "bysecond", None) or getattr(rule, "bymonth", None):
+        return None
+    interval = rule.interval or 1
+    days = [to_weekday(d) for d in getattr(rule, "byday", None) or []]
+    setpos = list(getattr(rule, "bysetpos", None) or [])
+    monthdays = list(getattr(rule, "bymonthday", None) or [])
+    indexed = any(d.index for d in days)
+
+    if rule.freq in (recurrence.DAILY, recurrence.WEEKLY):
+        if setpos or monthdays or indexed:
+            return None
+        if rule.freq == recurrence.DAILY:
+            if not days:
+                return _every(interval, "日", "毎日", "隔日")
+            if interval != 1:
+                return None
+        numbers = sorted({d.number for d in days} or {start_date.weekday()})
+        if interval == 1 and tuple(numbers) == _ALL_WEEKDAYS:
+            return "毎日"
+        if interval == 1 and tuple(numbers) == _WEEKDAYS_MON_FRI:
+            return "平日"
+        return _every(interval, "週", "毎週", "隔週") + _weekday_list(numbers)
+
+    if rule.freq == recurrence.MONTHLY:
+        prefix = _every(interval, "か月", "毎月", "隔月")
+        if monthdays:
+            if days or setpos:
+                return None
+            ordered = sorted(set(monthdays), key=lambda n: (n < 0, n))
+            if any(n < -1 for n in ordered):
+                return None
+            return prefix + "・".join("末" if n == -1 else str(n) for n in ordered) + "日"
+        if days and setpos:
+            if indexed or len(days) != 1:
+                return None  # e.g. "last weekday of the month": rare, let the fallback say it
+            return prefix + _describe_monthly_positions([(days[0].number, n) for n in setpos])
+        if days:
+            if not all(d.index for d in days):
+                return None  # every Saturday of the month is just weekly
+            return prefix + _describe_monthly_positions([(d.number, d.index) for d in days])
+        if setpos:
+            return None
+        return f"{prefix}{start_date.day}日"
+
+    if rule.freq == recurrence.YEARLY and not (days or setpos or monthdays):
+        return _every(interval, "年", "毎年", "隔年") + f"{start_date.month}月{start_date.day}日"
+    return None
+
+
+def describe(schedule: Schedule) -> str:
+    """A natural one-line Japanese description of the schedule, e.g.
+
+    ``毎週火曜 13:00–17:00（祝日・年末年始を除く）``, ``毎月第2・第4土曜 14:00–16:00``,
+    ``毎月第1日曜 10:00–12:00（2027年3月31日まで）``, ``土日・祝日 10:00–16:00``,
+    ``2026年5月9日（土）14:00–16:00`` for a one-off. Anything the wording below cannot say
+    (several rules, exclusion rules, unusual by-parameters) is described as ``不定期`` plus the
+    time. Exclusion and extra dates are not mentioned: the occurrence list shows them.
+    """
+    if not schedule.is_recurring:
+        first = expand(
+            schedule,
+            datetime.datetime.combine(schedule.start_date, _MIDNIGHT, tzinfo=TOKYO),
+            datetime.datetime.combine(schedule.start_date + _ONE_DAY, _MIDNIGHT, tzinfo=TOKYO),
+        )[0]
+        return format_range_ja(first.start, first.end, first.all_day)
+
+    rec = schedule.recurrence
+    rule = rec.rrules[0] if len(rec.rrules) == 1 and not rec.exrules else None
+    pattern = _describe_rule(rule, schedule.start_date) if rule is not None else None
+
+    notes = []
+    excluded = []
+    if pattern is None:
+        pattern = "不定期"
+    elif schedule.only_weekends_and_holidays:
+        if pattern == "毎日":
+            # Every day, filtered down to weekends and holidays: say just that.
+            pattern = "土日" if schedule.skip_public_holidays else "土日・祝日"
+        else:
+            notes.append("土日・祝日のみ")
+    if schedule.skip_public_holidays and pattern != "土日":
+        excluded.append("祝日")
+    if schedule.skip_year_end:
+        excluded.append("年末年始")
+    if excluded:
+        notes.append("・".join(excluded) + "を除く")
+    if rule is not None and pattern != "不定期":
+        if rule.count:
+            notes.append(f"全{rule.count}回")
+        elif rule.until is not None:
+            notes.append(f"{_format_plain_date_ja(_local_date(rule.until))}まで")
+
+    text = f"{pattern} {_describe_time(schedule)}"
+    if notes:
+        text += "（" + "、".join(notes) + "）"
+    return text
+
+
+__all__ = [
+    "TOKYO",
+    "WEEKDAYS_JA",
+    "OccurrenceTime",
+    "Schedule",
+    "describe",
+    "expand",
+    "format_date_ja",
+    "format_range_ja",
+    "is_public_holiday",
+    "is_year_end_closure",
+]

@@ -1,0 +1,217 @@
+"""Pages every part of the site hangs from: home, plain pages, partner organisations.
+
+Also the consultation desk shown in every footer, as a site setting.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The site root: who we are, what happens soon, where to ask for help."""
+
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=600,
+        help_text=_("A few calm sentences shown at the top of the home page."),
+    )
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "events.EventIndexPage",
+        "ibasho.IbashoIndexPage",
+        "home.OrganisationIndexPage",
+        "home.StandardPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_children().live().public().specific()
+        context["organisations"] = (
+            OrganisationPage.objects.live().public().descendant_of(self).order_by("title")
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: about the programme, privacy, how to share our calendar."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=600)
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+
+class OrganisationIndexPage(Page):
+    """/partners/: every organisation, grouped by kind."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.OrganisationPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("organisation index page")
+        verbose_name_plural = _("organisation index pages")
+
+    def organisations_by_kind(self):
+        """[(kind label, [organisations…]), …] in the order of OrganisationKind."""
+        organisations = OrganisationPage.objects.child_of(self).live().public().order_by("title")
+        groups = {kind: [] for kind in OrganisationKind.values}
+        for organisation in organisations:
+            groups.setdefault(organisation.kind, []).append(organisation)
+        return [
+            (OrganisationKind(kind).label, members) for kind, members in groups.items() if members
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = self.organisations_by_kind()
+        return context
+
+
+class OrganisationKind(models.TextChoices):
+    WARD_OFFICE = "ward_office", _("Ward office")
+    FAMILY_ASSOCIATION = "family_association", _("Family association")
+    PEER_GROUP = "peer_group", _("Peer group")
+    NPO = "npo", _("NPO")
+    PARTNER_MUNICIPALITY = "partner_municipality", _("Partner municipality")
+
+
+class OrganisationPage(Page):
+    """One organisation (the ward included). Its events and ibasho are its children, so
+    Wagtail's tree permissions give each partner its own subtree."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        blank=True,
+        help_text=_("One or two sentences: who you are and who you help."),
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("contact person or desk"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    verified = models.BooleanField(
+        _("verified by the ward"),
+        default=False,
+        help_text=_("Ward staff only: the ward has checked this organisation."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("address"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("verified", permission="home.verify_organisation"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["home.OrganisationIndexPage"]
+    # Events and ibasho become children of their organisation in the events and ibasho
+    # issues; until those page types exist an organisation has no children.
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("organisation page")
+        verbose_name_plural = _("organisation pages")
+        permissions = [("verify_organisation", _("Can mark an organisation as verified"))]
+
+
+@register_setting(icon="help")
+class ConsultationDesk(BaseSiteSetting):
+    """The ward's consultation desk, shown in every footer and behind "相談する"."""
+
+    name = models.CharField(_("desk name"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, help_text=_("e.g. 平日 8:30–17:15")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    anonymous_note = models.CharField(
+        _("note on anonymity"), max_length=200, blank=True, default="匿名でのご相談もできます"
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("contact page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page the header's 'Contact the desk' link opens."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("phone"),
+        FieldPanel("hours"),
+        FieldPanel("email"),
+        FieldPanel("anonymous_note"),
+        FieldPanel("contact_page"),
+    ]
+
+    class Meta:
+        verbose_name = _("consultation desk")
+        verbose_name_plural = _("consultation desk")
