@@ -52,7 +52,10 @@ demo: install ## Set up from nothing, load the demo content and serve on http://
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_admin
 	@echo "サイト / Site: http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The task worker runs beside the server (search index, e-mail); both stop with Ctrl-C.
+	@$(PY) manage.py db_worker --interval 2 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test
 test: $(VENV)/.installed-test messages browser-deps ## Set up from nothing and run the whole suite

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from wagtail.models import Locale, Page, Site
 
+import recurrence
+
 
 def ensure_root():
     """Wagtail's tree root and default locale (created by its migrations; a flushed
@@ -46,14 +48,15 @@ def upsert_page(parent, model, slug, **fields):
 
 
 def _comparable(value):
-    return value.raw_data if hasattr(value, "raw_data") else value
-
-
-def _field_value(page, name):
-    value = getattr(page, name)
+    if hasattr(value, "rrules"):  # a django-recurrence Recurrence has no equality
+        return recurrence.serialize(value)
     if hasattr(value, "raw_data"):
         return [{"type": b["type"], "value": b["value"]} for b in value.raw_data]
     return value
+
+
+def _field_value(page, name):
+    return _comparable(getattr(page, name))
 
 
 def remove_welcome_page(root):

@@ -170,9 +170,9 @@ class OrganisationPage(Page):
     ]
 
     parent_page_types = ["home.OrganisationIndexPage"]
-    # Events and ibasho become children of their organisation in the events and ibasho
-    # issues; until those page types exist an organisation has no children.
-    subpage_types = []
+    # Events (and, once they exist, ibasho) are children of the organisation that runs
+    # them. Named lazily: home never imports the apps that build on it.
+    subpage_types = ["events.EventPage"]
 
     class Meta:
         verbose_name = _("organisation page")

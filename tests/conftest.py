@@ -39,9 +39,11 @@ def _clear_cache():
 
 def build_site_tree():
     """Home, the three section indexes, a contact page and two organisations."""
-    from events.models import EventIndexPage
+    from events.categories import ensure_default_categories
+    from events.models import EventCategory, EventIndexPage
     from ibasho.models import IbashoIndexPage
 
+    ensure_default_categories(EventCategory)
     root = ensure_root()
     Site.objects.all().delete()
     for page in root.get_children():

@@ -24,3 +24,8 @@ WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 # Serve static files from the apps without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Quiet logs in tests (Wagtail and django-tasks log every publish at INFO).
+LOGGING["root"]["level"] = "WARNING"
+LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}
+LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}

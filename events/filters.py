@@ -1,0 +1,102 @@
+"""The filters of /events/: a plain GET form whose state lives in the URL."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from home.models import OrganisationPage
+
+from .models import AttendanceMode, Audience, EventCategory, EventPage
+
+MAX_KEYWORD = 100
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=MAX_KEYWORD)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    audience = forms.ChoiceField(
+        label=_("Who it is for"),
+        required=False,
+        choices=[("", _("Everyone"))] + [c for c in Audience.choices if c[0] != Audience.ANYONE],
+    )
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    online = forms.BooleanField(label=_("Online only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(EventCategory.objects.all())
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.slug, c.display_name) for c in self.categories
+        ]
+        organisations = OrganisationPage.objects.live().public().order_by("title")
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+            (o.slug, o.title) for o in organisations.only("slug", "title")
+        ]
+        areas = (
+            EventPage.objects.live()
+            .exclude(area="")
+            .order_by("area")
+            .values_list("area", flat=True)
+            .distinct()
+        )
+        self.fields["area"].choices = [("", _("All areas"))] + [(a, a) for a in areas]
+
+    def filter(self, occurrences):
+        """Apply the valid filters; invalid values are ignored (never an error page)."""
+        if not self.is_bound:
+            return occurrences
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("category"):
+            occurrences = occurrences.filter(event__category__slug=data["category"])
+        if data.get("audience"):
+            occurrences = occurrences.filter(
+                event__audience__in=[data["audience"], Audience.ANYONE]
+            )
+        if data.get("organisation"):
+            slug = data["organisation"]
+            hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))
+            occurrences = occurrences.filter(event__in=hosted.values("pk"))
+        if data.get("area"):
+            occurrences = occurrences.filter(event__area=data["area"])
+        if data.get("online"):
+            occurrences = occurrences.filter(
+                event__attendance_mode__in=[AttendanceMode.ONLINE, AttendanceMode.HYBRID]
+            )
+        keyword = (data.get("q") or "").strip()
+        if keyword:
+            occurrences = occurrences.filter(
+                Q(event__title__icontains=keyword)
+                | Q(event__summary__icontains=keyword)
+                | Q(event__venue_name__icontains=keyword)
+                | Q(title__icontains=keyword)
+            )
+        return occurrences
+
+    def active_filters(self):
+        """Readable labels of the filters in use, for the results heading."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        labels = []
+        for name, value in self.cleaned_data.items():
+            if not value:
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            elif isinstance(field, forms.BooleanField):
+                value = field.label
+            labels.append(str(value))
+        return labels
+
+    def query_string(self, **overrides):
+        """The current filters as a query string (for month links and feeds)."""
+        params = {}
+        if self.is_bound and self.is_valid():
+            params = {k: v for k, v in self.cleaned_data.items() if v}
+        params.update({k: v for k, v in overrides.items() if v})
+        params = {k: ("1" if v is True else v) for k, v in params.items()}
+        return urlencode(params)

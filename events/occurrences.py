@@ -1,0 +1,208 @@
+"""Materialised occurrences: an event's schedule and its per-date changes, written to the
+``Occurrence`` table for a rolling horizon.
+
+The calendar, feeds and bookings only ever read that table. Rows that other records point
+at (bookings, later) are never deleted: when the schedule no longer gives their date, or the
+event is withdrawn, they are marked cancelled so the people concerned can be told.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .schedules import TOKYO, OccurrenceTime, expand
+
+HISTORY = datetime.timedelta(days=400)  # rows kept (and refreshed) behind today
+
+
+def horizon_days():
+    return getattr(settings, "OCCURRENCE_HORIZON_DAYS", 550)  # about 18 months
+
+
+@dataclass(frozen=True)
+class PlannedOccurrence:
+    """One date as it will be shown: the rule's time with its exception applied."""
+
+    original_date: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+    all_day: bool
+    status: str = "scheduled"
+    note: str = ""
+    venue_name: str = ""
+    venue_address: str = ""
+
+    # The same reading interface as ``Occurrence`` rows, so templates take either.
+    @property
+    def local_start(self):
+        return self.start.astimezone(TOKYO)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(TOKYO)
+
+    @property
+    def is_cancelled(self):
+        return self.status == "cancelled"
+
+    @property
+    def is_moved(self):
+        return self.status == "moved"
+
+
+def apply_exceptions(times: list[OccurrenceTime], exceptions) -> list[PlannedOccurrence]:
+    """Apply per-date changes (cancel, move, note) to the schedule's occurrences.
+
+    ``exceptions`` are objects with ``original_date``, ``kind``, ``reason`` and the
+    ``new_*`` fields (``EventException`` rows). A change for a date the schedule does not
+    give is ignored. Result sorted by (new) start.
+    """
+    by_date = {e.original_date: e for e in exceptions}
+    planned = []
+    for time in times:
+        item = PlannedOccurrence(time.original_date, time.start, time.end, time.all_day)
+        change = by_date.get(time.original_date)
+        if change is not None:
+            if change.kind == "cancelled":
+                item = replace(item, status="cancelled", note=change.reason)
+            elif change.kind == "moved":
+                item = _moved(item, change)
+            elif change.kind == "note":
+                item = replace(item, note=change.reason)
+        planned.append(item)
+    planned.sort(key=lambda p: (p.start, p.original_date))
+    return planned
+
+
+def _moved(item: PlannedOccurrence, change) -> PlannedOccurrence:
+    start_local = item.start.astimezone(TOKYO)
+    duration = item.end - item.start
+    new_date = change.new_date or start_local.date()
+    if item.all_day:
+        start = datetime.datetime.combine(new_date, datetime.time(0, 0), tzinfo=TOKYO)
+        end = start + duration
+    else:
+        new_time = change.new_start_time or start_local.timetz().replace(tzinfo=None)
+        start = datetime.datetime.combine(new_date, new_time, tzinfo=TOKYO)
+        if change.new_end_time:
+            end = datetime.datetime.combine(new_date, change.new_end_time, tzinfo=TOKYO)
+            if end <= start:
+                end += datetime.timedelta(days=1)
+        else:
+            end = start + duration
+    return replace(
+        item,
+        start=start,
+        end=end,
+        status="moved",
+        note=change.reason,
+        venue_name=change.new_venue_name,
+        venue_address=change.new_venue_address,
+    )
+
+
+def planned_occurrences(event, window_start, window_end) -> list[PlannedOccurrence]:
+    """What the event's schedule and exceptions give in the window (no database writes)."""
+    times = expand(event.schedule, window_start, window_end)
+    return apply_exceptions(times, list(event.exceptions.all()))
+
+
+def is_referenced(occurrence) -> bool:
+    """True when any other record points at this occurrence (e.g. a booking).
+
+    Looked up through every reverse relation, so a new kind of record (bookings, check-ins)
+    protects its occurrences without changes here.
+    """
+    for relation in type(occurrence)._meta.related_objects:
+        manager = relation.related_model._default_manager
+        if manager.filter(**{relation.field.name: occurrence}).exists():
+            return True
+    return False
+
+
+FIELDS = ("start", "end", "all_day", "status", "note", "venue_name", "venue_address")
+
+
+@transaction.atomic
+def materialise(event, now=None):
+    """Bring ``event``'s occurrence rows in line with its schedule up to the horizon.
+
+    Returns ``(created, updated, removed, cancelled)`` counts. Past rows older than
+    ``HISTORY`` are left as they were.
+    """
+    from .models import Occurrence
+
+    now = now or timezone.now()
+    window_start = max(
+        datetime.datetime.combine(event.start_date, datetime.time(0, 0), tzinfo=TOKYO),
+        now - HISTORY,
+    )
+    window_end = now + datetime.timedelta(days=horizon_days())
+    planned = {p.original_date: p for p in planned_occurrences(event, window_start, window_end)}
+    first_date = window_start.astimezone(TOKYO).date()
+    existing = {
+        o.original_date: o
+        for o in Occurrence.objects.select_for_update().filter(
+            event=event, original_date__gte=first_date
+        )
+    }
+    to_create, to_update = [], []
+    for date, plan in planned.items():
+        row = existing.pop(date, None)
+        values = {name: getattr(plan, name) for name in FIELDS}
+        if row is None:
+            to_create.append(Occurrence(event=event, original_date=date, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            to_update.append(row)
+    removed, cancelled = _retire(existing.values(), _("The schedule changed."))
+    Occurrence.objects.bulk_create(to_create)
+    if to_update:
+        for row in to_update:
+            row.updated_at = now
+        Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
+    return len(to_create), len(to_update), removed, cancelled
+
+
+def _retire(rows, reason, keep_title=False):
+    """Delete rows nobody refers to; mark the others cancelled (never lose a booking)."""
+    from .models import Occurrence, OccurrenceStatus
+
+    delete_ids, cancelled = [], 0
+    for row in rows:
+        if is_referenced(row):
+            row.status = OccurrenceStatus.CANCELLED
+            row.note = reason
+            if keep_title and row.event_id:
+                row.title = row.event.title
+            row.save(update_fields=["status", "note", "title", "updated_at"])
+            cancelled += 1
+        else:
+            delete_ids.append(row.pk)
+    Occurrence.objects.filter(pk__in=delete_ids).delete()
+    return len(delete_ids), cancelled
+
+
+@transaction.atomic
+def withdraw(event, reason=None, keep_title=False):
+    """The event was unpublished or deleted: its dates leave the calendar."""
+    from .models import Occurrence
+
+    rows = list(Occurrence.objects.select_for_update().filter(event=event))
+    return _retire(rows, reason or _("This event has been withdrawn."), keep_title=keep_title)
+
+
+def extend_horizon(now=None):
+    """Materialise every live event up to the rolling horizon (run daily)."""
+    from .models import EventPage
+
+    count = 0
+    for event in EventPage.objects.live().prefetch_related("exceptions").iterator(chunk_size=200):
+        materialise(event, now=now)
+        count += 1
+    return count

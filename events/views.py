@@ -1,0 +1,199 @@
+"""Thin views behind the event pages' routes: the calendar list, the month grid, one
+event and one occurrence. The rules live in the models, filters and occurrences modules."""
+
+import calendar
+import datetime
+import json
+from itertools import groupby
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .filters import EventFilterForm
+from .models import AttendanceMode, Occurrence, OccurrenceStatus
+from .occurrences import planned_occurrences
+from .schedules import TOKYO, WEEKDAYS_JA, format_date_ja
+
+PER_PAGE = 40
+
+
+def _today():
+    return timezone.now().astimezone(TOKYO).date()
+
+
+def _filtered(request):
+    form = EventFilterForm(request.GET or None)
+    occurrences = form.filter(Occurrence.objects.visible().for_listing())
+    return form, occurrences
+
+
+def _group_by_day(occurrences):
+    today = _today()
+    return [
+        {"date": day, "label": format_date_ja(day), "is_today": day == today, "items": list(items)}
+        for day, items in groupby(occurrences, key=lambda o: o.local_start.date())
+    ]
+
+
+def upcoming_view(request, index_page):
+    form, occurrences = _filtered(request)
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    if past:
+        occurrences = occurrences.filter(end__lte=now).order_by("-start")
+    else:
+        occurrences = occurrences.filter(end__gt=now).order_by("start")
+    paginator = Paginator(occurrences, PER_PAGE)
+    try:
+        page_obj = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page_obj = paginator.page(1)
+    today = _today()
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "days": _group_by_day(page_obj.object_list),
+            "page_obj": page_obj,
+            "past": past,
+            "filter_query": form.query_string(),
+            "active_filters": form.active_filters(),
+            "this_month_url": index_page.url
+            + index_page.reverse_subpage("month", args=(today.year, today.month)),
+        }
+    )
+    return TemplateResponse(request, "events/event_index_page.html", context)
+
+
+def month_view(request, index_page, year, month):
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404(_("There is no such month."))
+    form, occurrences = _filtered(request)
+    first = datetime.date(year, month, 1)
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    start = datetime.datetime.combine(first, datetime.time(0, 0), tzinfo=TOKYO)
+    end = datetime.datetime.combine(next_month, datetime.time(0, 0), tzinfo=TOKYO)
+    rows = list(occurrences.filter(start__gte=start, start__lt=end).order_by("start"))
+    by_day = {}
+    for occurrence in rows:
+        by_day.setdefault(occurrence.local_start.date(), []).append(occurrence)
+    today = _today()
+    weeks = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "is_today": day == today,
+                "items": by_day.get(day, []) if day.month == month else [],
+                "weekday": day.weekday(),
+            }
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    ]
+    query = form.query_string()
+
+    def month_url(d):
+        url = index_page.url + index_page.reverse_subpage("month", args=(d.year, d.month))
+        return f"{url}?{query}" if query else url
+
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "weeks": weeks,
+            "weekday_names": [WEEKDAYS_JA[(6 + i) % 7] for i in range(7)],
+            "month_label": date_format(first, "YEAR_MONTH_FORMAT"),
+            "month_start": first,
+            "occurrence_count": len(rows),
+            "previous_url": month_url(previous_month),
+            "next_url": month_url(next_month),
+            "list_url": index_page.url + (f"?{query}" if query else ""),
+            "filter_query": query,
+            "active_filters": form.active_filters(),
+        }
+    )
+    return TemplateResponse(request, "events/event_index_month.html", context)
+
+
+def event_context(request, page):
+    """What an event page shows about its dates: from the table when live, computed from
+    the schedule for a preview or a draft (so editors see their change before publishing)."""
+    now = timezone.now()
+    if getattr(request, "is_preview", False) or not page.live or not page.pk:
+        upcoming = [
+            p
+            for p in planned_occurrences(page, now, now + datetime.timedelta(days=550))
+            if p.end > now
+        ][:10]
+    else:
+        upcoming = page.upcoming_occurrences(limit=10, now=now)
+    return {
+        "upcoming": upcoming,
+        "json_ld": json_ld(request, page, [o for o in upcoming if hasattr(o, "pk")]),
+    }
+
+
+def occurrence_view(request, page, date):
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        raise Http404(_("There is no such date.")) from None
+    occurrence = page.occurrences.filter(original_date=day).first()
+    if occurrence is None:
+        raise Http404(_("This event does not take place on that date."))
+    context = page.get_context(request)
+    context["occurrence"] = occurrence
+    return TemplateResponse(request, "events/occurrence_page.html", context)
+
+
+def json_ld(request, page, occurrences):
+    """schema.org Event data for the next dates (no private details)."""
+    mode = {
+        AttendanceMode.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+        AttendanceMode.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+        AttendanceMode.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+    }[page.attendance_mode]
+    status = {
+        OccurrenceStatus.SCHEDULED: "https://schema.org/EventScheduled",
+        OccurrenceStatus.MOVED: "https://schema.org/EventRescheduled",
+        OccurrenceStatus.CANCELLED: "https://schema.org/EventCancelled",
+    }
+    base = request.build_absolute_uri("/").rstrip("/") if request else ""
+    host = page.host_organisation
+    events = []
+    for occurrence in occurrences:
+        location = []
+        if page.attendance_mode != AttendanceMode.ONLINE:
+            location.append(
+                {
+                    "@type": "Place",
+                    "name": occurrence.venue_name or page.venue_name,
+                    "address": occurrence.venue_address or page.venue_address,
+                }
+            )
+        if page.attendance_mode != AttendanceMode.IN_PERSON:
+            location.append({"@type": "VirtualLocation", "url": base + page.url})
+        item = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": page.title,
+            "description": page.summary,
+            "startDate": occurrence.local_start.isoformat(),
+            "endDate": occurrence.local_end.isoformat(),
+            "eventStatus": status[occurrence.status],
+            "eventAttendanceMode": mode,
+            "location": location[0] if len(location) == 1 else location,
+            "organizer": {"@type": "Organization", "name": host.title, "url": base + host.url},
+            "isAccessibleForFree": page.is_free,
+            "url": base + page.occurrence_url(occurrence),
+            "inLanguage": "ja",
+        }
+        events.append(item)
+    # "<" escaped so the JSON can never close the script element.
+    return json.dumps(events, ensure_ascii=False).replace("<", "\\u003c")
