@@ -64,7 +64,7 @@ import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB_NAME = "ibasho_bench"
@@ -122,7 +122,7 @@ def postgres_database(server_url: str) -> BenchDatabase:
     drop()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    host = parts.hostname or "local socket"
+    host = unquote(parts.hostname or "") or "the local socket"
     db = BenchDatabase(
         url=bench_url, label=f"{BENCH_DB_NAME} on {host}", expected_name=BENCH_DB_NAME
     )
@@ -321,7 +321,7 @@ def print_table(headers, rows):
         print(line(row))
 
 
-def report(header, empty, loaded, pages, event_label):
+def report(header, events, empty, loaded, pages, event_label):
     trivial = loaded["trivial view"].median_ms
     rows, verdicts = [], []
     for label, url in pages.items():
@@ -357,7 +357,7 @@ def report(header, empty, loaded, pages, event_label):
         [
             "page",
             "empty median ms",
-            "loaded median ms",
+            f"{events}-events median ms",
             "ratio (loaded/empty)",
             "ratio to trivial view",
             "queries empty",
@@ -457,9 +457,21 @@ def run(args, db: BenchDatabase):
         f"({seeding / args.events * 1000:.0f} ms per event, publish included); "
         f"{occurrences} occurrence rows."
     )
-    report(header, empty, loaded, pages, event_label)
+    report(header, args.events, empty, loaded, pages, event_label)
     if args.show_sql:
         print_sql(loaded)
+
+
+def close_connections():
+    """Close Django's connections (if it got that far), so the database can be removed."""
+    if "django.db" not in sys.modules:
+        return
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception as error:  # broken settings: nothing was connected, carry on cleaning
+        print(f"Could not close the database connections: {error!r}", file=sys.stderr)
 
 
 def main(argv=None):
@@ -468,10 +480,7 @@ def main(argv=None):
     try:
         run(args, db)
     finally:
-        if "django.db" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
+        close_connections()
         db.cleanup()
         print(f"Removed the bench database ({db.label}).", file=sys.stderr)
 

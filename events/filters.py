@@ -1,5 +1,6 @@
 """The filters of /events/: a plain GET form whose state lives in the URL."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from home.models import OrganisationPage
 
 from .models import AttendanceMode, Audience, EventCategory, EventPage
+from .schedules import TOKYO, format_date_ja
 
 MAX_KEYWORD = 100
 
@@ -24,6 +26,9 @@ class EventFilterForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     area = forms.ChoiceField(label=_("Area"), required=False)
     online = forms.BooleanField(label=_("Online only"), required=False)
+    on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +71,11 @@ class EventFilterForm(forms.Form):
             occurrences = occurrences.filter(
                 event__attendance_mode__in=[AttendanceMode.ONLINE, AttendanceMode.HYBRID]
             )
+        if data.get("on"):
+            start = datetime.datetime.combine(data["on"], datetime.time(0, 0), tzinfo=TOKYO)
+            occurrences = occurrences.filter(
+                start__gte=start, start__lt=start + datetime.timedelta(days=1)
+            )
         keyword = (data.get("q") or "").strip()
         if keyword:
             occurrences = occurrences.filter(
@@ -75,6 +85,12 @@ class EventFilterForm(forms.Form):
                 | Q(title__icontains=keyword)
             )
         return occurrences
+
+    def day(self):
+        """The single day asked for with ``on``, if any."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("on")
+        return None
 
     def active_filters(self):
         """Readable labels of the filters in use, for the results heading."""
@@ -89,6 +105,8 @@ class EventFilterForm(forms.Form):
                 value = dict(field.choices).get(value, value)
             elif isinstance(field, forms.BooleanField):
                 value = field.label
+            elif isinstance(value, datetime.date):
+                value = format_date_ja(value)
             labels.append(str(value))
         return labels
 
@@ -98,5 +116,8 @@ class EventFilterForm(forms.Form):
         if self.is_bound and self.is_valid():
             params = {k: v for k, v in self.cleaned_data.items() if v}
         params.update({k: v for k, v in overrides.items() if v})
-        params = {k: ("1" if v is True else v) for k, v in params.items()}
+        params = {
+            k: ("1" if v is True else v.isoformat() if isinstance(v, datetime.date) else v)
+            for k, v in params.items()
+        }
         return urlencode(params)

@@ -36,7 +36,7 @@ class NextOccurrencesPanel(Panel):
                 try:
                     now = timezone.now()
                     times = expand(page.schedule, now, now + datetime.timedelta(days=550))
-                    exceptions = list(page.exceptions.all()) if page.pk or page.exceptions else []
+                    exceptions = list(page.exceptions.all())
                     for item in apply_exceptions(times, exceptions)[: self.panel.count]:
                         rows.append(
                             {

@@ -228,6 +228,7 @@ def _recurring_dates(
     The set is built the way django-recurrence and RFC 5545 define it (rrules + dtstart +
     rdates - exrules - exdates) with these deliberate differences:
 
+    * The first date is an occurrence only if a rule produces it (or there is no rule).
     * ``Recurrence.dtstart`` and ``Recurrence.dtend`` are ignored. The schedule's start date and
       time are the DTSTART; the occurrence length comes from the schedule. django-recurrence
       would treat ``dtend`` as a limit of the whole set *and* add it as an extra occurrence.
@@ -245,7 +246,10 @@ def _recurring_dates(
         rset.rrule(_to_dateutil_rule(rule, _fast_forward(rule, dtstart, not_before)))
     for rule in rec.exrules:
         rset.exrule(_to_dateutil_rule(rule, _fast_forward(rule, dtstart, not_before)))
-    if rec.include_dtstart:
+    # The first date counts on its own only when no rule says which days: an editor who
+    # starts "every Tuesday" on a Saturday means the Tuesdays from then on (RFC 5545 leaves
+    # a DTSTART that the rule does not produce undefined; calendar clients disagree on it).
+    if rec.include_dtstart and not rec.rrules:
         rset.rdate(dtstart)
     explicit = {_local_date(d) for d in rec.rdates}
     for d in explicit:

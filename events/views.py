@@ -6,59 +6,71 @@ import datetime
 import json
 from itertools import groupby
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from wagtail.models import Site
 
 from .filters import EventFilterForm
 from .models import AttendanceMode, Occurrence, OccurrenceStatus
 from .occurrences import planned_occurrences
 from .schedules import TOKYO, WEEKDAYS_JA, format_date_ja
 
-PER_PAGE = 40
+PER_PAGE = 30
+MONTH_DAY_LIMIT = 4  # entries shown in one day of the month grid; the rest behind a link
+MAX_PAGE = 200
 
 
 def _today():
     return timezone.now().astimezone(TOKYO).date()
 
 
-def _filtered(request):
-    form = EventFilterForm(request.GET or None)
-    occurrences = form.filter(Occurrence.objects.visible().for_listing())
-    return form, occurrences
-
-
-def _group_by_day(occurrences):
-    today = _today()
-    return [
-        {"date": day, "label": format_date_ja(day), "is_today": day == today, "items": list(items)}
-        for day, items in groupby(occurrences, key=lambda o: o.local_start.date())
-    ]
+def _page_number(request):
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        return 1
 
 
 def upcoming_view(request, index_page):
-    form, occurrences = _filtered(request)
+    form = EventFilterForm(request.GET or None)
+    occurrences = form.filter(Occurrence.objects.visible())
     past = request.GET.get("when") == "past"
     now = timezone.now()
-    if past:
+    if form.day():
+        occurrences = occurrences.order_by("start")
+    elif past:
         occurrences = occurrences.filter(end__lte=now).order_by("-start")
     else:
-        occurrences = occurrences.filter(end__gt=now).order_by("start")
-    paginator = Paginator(occurrences, PER_PAGE)
-    try:
-        page_obj = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        page_obj = paginator.page(1)
+        occurrences = occurrences.upcoming(now).order_by("start")
+    # One page and one extra row to know whether there is a next page: no COUNT over the
+    # whole calendar.
+    number = _page_number(request)
+    offset = (number - 1) * PER_PAGE
+    rows = list(occurrences.for_listing()[offset : offset + PER_PAGE + 1])
+    has_next = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
     today = _today()
     context = index_page.get_context(request)
     context.update(
         {
             "form": form,
-            "days": _group_by_day(page_obj.object_list),
-            "page_obj": page_obj,
+            "days": [
+                {
+                    "date": day,
+                    "label": format_date_ja(day),
+                    "is_today": day == today,
+                    "items": list(items),
+                }
+                for day, items in groupby(rows, key=lambda o: o.local_start.date())
+            ],
+            "page_number": number,
+            "previous_page": number - 1 if number > 1 else None,
+            "next_page": number + 1 if has_next else None,
             "past": past,
             "filter_query": form.query_string(),
             "active_filters": form.active_filters(),
@@ -72,48 +84,88 @@ def upcoming_view(request, index_page):
 def month_view(request, index_page, year, month):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404(_("There is no such month."))
-    form, occurrences = _filtered(request)
+    form = EventFilterForm(request.GET or None)
     first = datetime.date(year, month, 1)
     next_month = (first + datetime.timedelta(days=32)).replace(day=1)
     previous_month = (first - datetime.timedelta(days=1)).replace(day=1)
     start = datetime.datetime.combine(first, datetime.time(0, 0), tzinfo=TOKYO)
     end = datetime.datetime.combine(next_month, datetime.time(0, 0), tzinfo=TOKYO)
-    rows = list(occurrences.filter(start__gte=start, start__lt=end).order_by("start"))
-    by_day = {}
-    for occurrence in rows:
-        by_day.setdefault(occurrence.local_start.date(), []).append(occurrence)
-    today = _today()
-    weeks = [
-        [
-            {
-                "date": day,
-                "in_month": day.month == month,
-                "is_today": day == today,
-                "items": by_day.get(day, []) if day.month == month else [],
-                "weekday": day.weekday(),
-            }
-            for day in week
-        ]
-        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
-    ]
+    # Only the columns a grid cell shows: a busy month has thousands of rows, and each day
+    # shows its first few with a link to the rest. (Ranking per day in SQL was slower:
+    # SQLite converts each start to a local date in Python.)
+    rows = (
+        form.filter(Occurrence.objects.visible())
+        .filter(start__gte=start, start__lt=end)
+        .order_by("start", "pk")
+        .values_list(
+            "start",
+            "original_date",
+            "all_day",
+            "status",
+            "title",
+            "url",
+            "event_id",
+            "event__title",
+            "event__url_path",
+        )
+    )
+    site = Site.find_for_request(request)
+    root_path = site.root_page.url_path if site else "/"
+    base = reverse("wagtail_serve", args=("",))
     query = form.query_string()
+    by_day, counts = {}, {}
+    for start_at, original, all_day, status, title, url, event_id, event_title, path in rows:
+        local = start_at.astimezone(TOKYO)
+        day = local.date()
+        counts[day] = counts.get(day, 0) + 1
+        if counts[day] > MONTH_DAY_LIMIT:
+            continue
+        if event_id:
+            title, url = event_title, f"{base}{path[len(root_path) :]}{original.isoformat()}/"
+        by_day.setdefault(day, []).append(
+            {
+                "title": title,
+                "url": url,
+                "time": "" if all_day else f"{local.hour}:{local.minute:02d}",
+                "cancelled": status == OccurrenceStatus.CANCELLED,
+                "external": not event_id,
+            }
+        )
+    list_url = index_page.url
+
+    def day_cell(day):
+        shown = by_day.get(day, []) if day.month == month else []
+        more = counts.get(day, 0) - len(shown) if day.month == month else 0
+        more_query = form.query_string(on=day) if more else ""
+        return {
+            "date": day,
+            "in_month": day.month == month,
+            "is_today": day == today,
+            "items": shown,
+            "more": more,
+            "more_url": f"{list_url}?{more_query}" if more else "",
+            "weekday": day.weekday(),
+        }
 
     def month_url(d):
         url = index_page.url + index_page.reverse_subpage("month", args=(d.year, d.month))
         return f"{url}?{query}" if query else url
 
+    today = _today()
     context = index_page.get_context(request)
     context.update(
         {
             "form": form,
-            "weeks": weeks,
+            "weeks": [
+                [day_cell(day) for day in week]
+                for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+            ],
             "weekday_names": [WEEKDAYS_JA[(6 + i) % 7] for i in range(7)],
             "month_label": date_format(first, "YEAR_MONTH_FORMAT"),
-            "month_start": first,
-            "occurrence_count": len(rows),
+            "occurrence_count": sum(counts.values()),
             "previous_url": month_url(previous_month),
             "next_url": month_url(next_month),
-            "list_url": index_page.url + (f"?{query}" if query else ""),
+            "list_url": list_url + (f"?{query}" if query else ""),
             "filter_query": query,
             "active_filters": form.active_filters(),
         }
@@ -179,21 +231,22 @@ def json_ld(request, page, occurrences):
             )
         if page.attendance_mode != AttendanceMode.IN_PERSON:
             location.append({"@type": "VirtualLocation", "url": base + page.url})
-        item = {
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": page.title,
-            "description": page.summary,
-            "startDate": occurrence.local_start.isoformat(),
-            "endDate": occurrence.local_end.isoformat(),
-            "eventStatus": status[occurrence.status],
-            "eventAttendanceMode": mode,
-            "location": location[0] if len(location) == 1 else location,
-            "organizer": {"@type": "Organization", "name": host.title, "url": base + host.url},
-            "isAccessibleForFree": page.is_free,
-            "url": base + page.occurrence_url(occurrence),
-            "inLanguage": "ja",
-        }
-        events.append(item)
+        events.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "Event",
+                "name": page.title,
+                "description": page.summary,
+                "startDate": occurrence.local_start.isoformat(),
+                "endDate": occurrence.local_end.isoformat(),
+                "eventStatus": status[occurrence.status],
+                "eventAttendanceMode": mode,
+                "location": location[0] if len(location) == 1 else location,
+                "organizer": {"@type": "Organization", "name": host.title, "url": base + host.url},
+                "isAccessibleForFree": page.is_free,
+                "url": base + page.occurrence_url(occurrence),
+                "inLanguage": "ja",
+            }
+        )
     # "<" escaped so the JSON can never close the script element.
     return json.dumps(events, ensure_ascii=False).replace("<", "\\u003c")

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 import recurrence
+import recurrence.exceptions
 
 from .schedules import WEEKDAYS_JA
 
@@ -32,6 +33,16 @@ REPEAT_CHOICES = [
 ]
 WEEKDAY_CHOICES = [(str(n), f"{name}曜") for n, name in enumerate(WEEKDAYS_JA)]
 POSITION_CHOICES = [(str(n), f"第{n}") for n in range(1, 6)] + [("-1", "最終")]
+
+
+class InvalidRule(str):
+    """Rule text that will not parse, carrying what the editor typed so the form can show
+    it again with the error instead of losing it."""
+
+    def __new__(cls, parts):
+        value = super().__new__(cls, "RRULE:INVALID")
+        value.parts = parts
+        return value
 
 
 class RecurrenceRuleWidget(forms.MultiWidget):
@@ -63,10 +74,15 @@ class RecurrenceRuleWidget(forms.MultiWidget):
         return context
 
     def decompress(self, value):
+        if isinstance(value, InvalidRule):
+            return value.parts
         if not value:
             return [REPEAT_NONE, [], [], None, None, ""]
         if isinstance(value, str):
-            value = recurrence.deserialize(value)
+            try:
+                value = recurrence.deserialize(value)
+            except (recurrence.exceptions.DeserializationError, ValueError):
+                return [REPEAT_NONE, [], [], None, None, ""]
         exdates = "\n".join(_local_date(d).isoformat() for d in value.exdates)
         if not value.rrules:
             return [REPEAT_NONE, [], [], None, None, exdates]
@@ -100,17 +116,16 @@ class RecurrenceRuleWidget(forms.MultiWidget):
         ]
 
     def value_from_datadict(self, data, files, name):
-        repeat, weekdays, positions, until, count, exdates = super().value_from_datadict(
-            data, files, name
-        )
-        return rule_text(repeat, weekdays, positions, until, count, exdates)
+        parts = super().value_from_datadict(data, files, name)
+        text = rule_text(*parts)
+        return InvalidRule(parts) if text is None else text
 
 
 def rule_text(repeat, weekdays, positions, until, count, exdates):
     """RFC 5545 text for the widget's choices ("" when nothing repeats).
 
-    Invalid parts (a date that is not a date) are passed through in a form that
-    ``RecurrenceField`` rejects, so the editor sees an error instead of a silent change.
+    Returns None when a part is invalid (a date that is not a date), so the field can
+    refuse it with a message instead of silently changing the rule.
     """
     weekdays = [int(d) for d in weekdays or [] if str(d).isdigit() and int(d) < 7]
     positions = [int(p) for p in positions or [] if p in {c for c, _ in POSITION_CHOICES}]
@@ -135,7 +150,7 @@ def rule_text(repeat, weekdays, positions, until, count, exdates):
         rule = rrules[0]
         if count not in (None, ""):
             if not str(count).isdigit() or int(count) < 1:
-                return "RRULE:INVALID"
+                return None
             rule.count = int(count)
         elif until:
             try:
@@ -143,7 +158,7 @@ def rule_text(repeat, weekdays, positions, until, count, exdates):
                     datetime.date.fromisoformat(str(until)), datetime.time(0, 0)
                 )
             except ValueError:
-                return "RRULE:INVALID"
+                return None
     dates = []
     for line in (exdates or "").replace("、", "\n").replace(",", "\n").splitlines():
         line = line.strip()
@@ -154,7 +169,7 @@ def rule_text(repeat, weekdays, positions, until, count, exdates):
                 datetime.datetime.combine(datetime.date.fromisoformat(line), datetime.time(0, 0))
             )
         except ValueError:
-            return "RRULE:INVALID"
+            return None
     if not rrules and not dates:
         return ""
     return recurrence.serialize(recurrence.Recurrence(rrules=rrules, exdates=dates))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates come from templates/ like every other template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 
 # Database: DATABASE_URL, or a SQLite file in the project folder.

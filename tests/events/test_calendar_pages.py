@@ -275,3 +275,16 @@ def test_calendar_queries_do_not_grow_with_the_number_of_events(client, site_tre
     with_300 = [_count_queries(client, url) for url in urls]
     assert with_10 == with_300
     assert max(with_300) <= 22, with_300
+
+
+def test_a_busy_day_in_the_month_grid_links_to_the_rest(client, site_tree):
+    day = soon(12)
+    for i in range(6):
+        publish_event(site_tree.ward, slug=f"busy-{i}", title=f"同じ日の会{i}", start_date=day)
+    html = client.get(f"/events/month/{day.year}-{day.month}/").content.decode()
+    assert sum(html.count(f"同じ日の会{i}") for i in range(6)) == 4
+    more = re.search(r'<a class="month__more" href="([^"]+)">([^<]+)</a>', html)
+    assert "2" in more.group(2)
+    listing = client.get(more.group(1).replace("&amp;", "&")).content.decode()
+    assert titles(listing) == {f"同じ日の会{i}" for i in range(6)}
+    assert format_date_ja(day) in listing

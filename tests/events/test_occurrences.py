@@ -242,3 +242,11 @@ def test_all_day_and_multi_day_events(site_tree):
     assert row.all_day
     assert local(row) == datetime.datetime(2027, 2, 13, tzinfo=TOKYO)
     assert row.end.astimezone(TOKYO) == datetime.datetime(2027, 2, 15, tzinfo=TOKYO)
+
+
+def test_moving_an_event_to_another_organisation_changes_its_host(site_tree):
+    event = publish_event(site_tree.ward)
+    assert event.host_id == site_tree.ward.pk
+    event.move(site_tree.family, pos="last-child")
+    event.refresh_from_db()
+    assert event.host_id == site_tree.family.pk
