@@ -422,6 +422,12 @@ class EventPage(RoutablePageMixin, Page):
 
         return occurrence_view(request, self, date)
 
+    def get_cached_paths(self):
+        """Paths under this page that a CDN must drop on publish: the page, its feed and
+        the pages of its dates."""
+        dates = self.occurrences.values_list("original_date", flat=True)
+        return ["/", "calendar.ics", *(f"{d.isoformat()}/" for d in dates)]
+
     def occurrence_url(self, occurrence, request=None):
         return self.url + self.reverse_subpage(
             "occurrence", args=(occurrence.original_date.isoformat(),)
@@ -605,3 +611,22 @@ class Occurrence(models.Model):
         if self.event_id:
             return self.event.occurrence_url(self, request)
         return self.url
+
+
+class EventFeedState(models.Model):
+    """What calendar clients need to know across publishes: the iCalendar SEQUENCE, bumped
+    when the event's time or place changes. Kept outside the page so revisions cannot
+    roll it back."""
+
+    event = models.OneToOneField(
+        EventPage, on_delete=models.CASCADE, primary_key=True, related_name="feed_state"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("calendar feed state")
+        verbose_name_plural = _("calendar feed states")
+
+    def __str__(self):
+        return f"{self.event_id}: SEQUENCE {self.sequence}"

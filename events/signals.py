@@ -1,23 +1,32 @@
-"""Keep occurrences in step with publishing: publish → materialise, unpublish or
-delete → withdraw; and keep an event's host in step with the tree."""
+"""Keep derived data in step with publishing: occurrences (materialise on publish, withdraw
+on unpublish or delete), the feed SEQUENCE, cached feeds (and the CDN), and an event's
+host when the page moves."""
 
-from django.db.models.signals import pre_delete
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import EventPage
+from cms.http_cache import invalidate_documents
+
+from .feeds import record_sequence
+from .models import EventCategory, EventPage
 from .occurrences import materialise, withdraw
 
 
 @receiver(page_published, sender=EventPage)
 def event_published(sender, instance, **kwargs):
+    record_sequence(instance)
     materialise(instance)
+    purge_feeds(instance)
 
 
 @receiver(page_unpublished, sender=EventPage)
 def event_unpublished(sender, instance, **kwargs):
     withdraw(instance)
+    purge_feeds(instance)
 
 
 @receiver(pre_delete, sender=EventPage)
@@ -29,3 +38,35 @@ def event_deleted(sender, instance, **kwargs):
 def event_moved(sender, instance, parent_page_after, **kwargs):
     # The host is the parent organisation; moving an event to another one changes it.
     EventPage.objects.filter(pk=instance.pk).update(host_id=parent_page_after.pk)
+    invalidate_documents()
+
+
+# Anything that can change what a public feed shows makes every cached feed stale.
+@receiver(page_published)
+@receiver(page_unpublished)
+def any_page_changed(sender, **kwargs):
+    invalidate_documents()
+
+
+@receiver(post_delete, sender=Page)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=EventCategory)
+def feed_inputs_changed(sender, **kwargs):
+    invalidate_documents()
+
+
+def purge_feeds(event):
+    """Tell the CDN (if one is configured) that the feeds showing ``event`` changed. The
+    event page's own paths are purged by Wagtail through ``get_cached_paths``."""
+    invalidate_documents()
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    urls = [f"{settings.BASE_URL}/events/calendar.ics"]
+    if event.category_id:
+        urls.append(f"{settings.BASE_URL}/events/category/{event.category.slug}.ics")
+    organisations = [event.host, *event.co_hosts.all()]
+    urls += [f"{settings.BASE_URL}/partners/{o.slug}/calendar.ics" for o in organisations if o]
+    purge_urls_from_cache(urls)

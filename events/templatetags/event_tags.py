@@ -1,8 +1,11 @@
 """Japanese date and time display for events: 2026年5月9日（土）14:00–16:00."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language
 
 from events.schedules import TOKYO, format_date_ja, format_range_ja
 
@@ -31,3 +34,17 @@ def time_range(occurrence):
     text = format_range_ja(occurrence.start, occurrence.end, occurrence.all_day)
     day = format_date_ja(occurrence.start.astimezone(TOKYO).date())
     return text.removeprefix(day).strip() or text
+
+
+@register.simple_tag(takes_context=True)
+def calendar_links(context, path, query=""):
+    """The ways to subscribe to the feed at ``path``: https, webcal:// and Google Calendar."""
+    request = context.get("request")
+    language = get_language()
+    if language and language != settings.LANGUAGE_CODE and path.startswith(f"/{language}/"):
+        path = path[len(language) + 1 :]  # feeds are not language-prefixed
+    url = path + (f"?{query}" if query else "")
+    https = request.build_absolute_uri(url) if request is not None else url
+    webcal = "webcal://" + https.split("://", 1)[-1]
+    google = "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal})
+    return {"path": url, "https": https, "webcal": webcal, "google": google}

@@ -1,0 +1,412 @@
+"""Benchmark the all-events calendar feed: building it, serving it from the cache, and 304s.
+
+Run from the project root (any virtualenv with the project installed)::
+
+    python bench/bench_feeds.py                        # SQLite, 1000 events, 15 repeats
+    python bench/bench_feeds.py --events 1000 --repeat 15
+    python bench/bench_feeds.py --database-url postgresql://user:pw@localhost/postgres
+    python bench/bench_feeds.py --events 200 --repeat 5 --profile   # + where the build goes
+
+Run it as a script (as above): it imports the database, site and seeding helpers from
+``bench/bench_events.py`` next to it, so the two benchmarks measure the same site. Like that
+benchmark it never touches the project's ``db.sqlite3`` or the test databases: it creates its
+own throwaway database (a temporary SQLite file by default, or ``ibasho_bench`` on the
+PostgreSQL server of ``--database-url``, dropped first if it exists), migrates it, seeds
+``--events`` events (half weekly, half one-off dates over the next twelve months, each one
+published so its ``Occurrence`` rows are materialised) and removes the database at the end,
+even when a step fails. Settings are ``cms.settings.test`` unless ``DJANGO_SETTINGS_MODULE``
+says otherwise. The script clears the Django cache many times, so it ignores ``REDIS_URL``
+and refuses to run unless the cache is the process's own local-memory cache.
+
+What it measures, for ``GET /events/calendar.ics`` (the feed of every public event), in
+rounds: three warm-up rounds, then ``--repeat`` rounds in which every measurement below is
+taken once in turn (so drift affects all alike); each figure is the median wall time
+(``time.perf_counter``) in milliseconds:
+
+* ``trivial view``: ``/bench-trivial/``, a view that only returns "ok" (the bench URLconf of
+  ``bench_events.py``): the cost of the middleware and the test client alone.
+* ``build, HTTP``: the feed request through ``django.test.Client`` with the cache cleared
+  just before it (``cache.clear()``, not timed), so the view builds the feed, stores it and
+  sends it: what the first poller after a publish waits for.
+* ``build, direct``: ``events.feeds.build_calendar(info, Occurrence.objects.visible())``
+  called directly, with the same ``FeedInfo`` the view uses (no middleware, no cache). Its
+  bytes are checked against the HTTP response's.
+* ``of which rows``: only the feed's database read, ``list(feed_occurrences(...))`` (the query
+  and building the model instances), to tell database/ORM time from iCalendar time.
+* ``floor``: icalendar's own serialisation of the same calendar: the built bytes are parsed
+  once with ``icalendar.Calendar.from_ical`` and ``cal.to_ical()`` is timed. No feed can be
+  built with icalendar faster than icalendar writes it, so this is the floor.
+* ``cached 200``: the feed request with the feed in the cache (no ``If-None-Match``).
+* ``304``: the feed request with ``If-None-Match: <ETag of the built feed>``.
+
+The SQL queries of one further run of each (outside the timed ones) are counted with
+``CaptureQueriesContext``; "response KB" is the size of the body; "VEVENTs" counts the
+VEVENT components of the feed; "rows" is the number of ``Occurrence`` rows the feed reads
+(those in its window). ``--profile`` also prints a cProfile of one direct build (the 25
+functions with most cumulative time).
+
+What the numbers mean, and the aims:
+
+* ``÷ floor`` for the two builds: build median ÷ floor median. Aim **≤ 2×**: reading the
+  rows and assembling the components may cost at most as much again as writing the text.
+* ``÷ trivial`` for the 304: 304 median ÷ trivial view median. Aim **≤ 3×**: a polling
+  client whose copy is current must cost next to nothing (no build, no body).
+* ``÷ trivial`` for the others is for information (how many bare requests one costs).
+
+Timings are only comparable within one run on one machine: compare the ratios, not the
+milliseconds, between runs.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bench_events import (
+    POSTGRES_SCHEMES,
+    TRIVIAL_URL,
+    WARMUPS,
+    BenchDatabase,
+    build_site,
+    close_connections,
+    install_urlconf,
+    postgres_database,
+    print_table,
+    seed_events,
+    setup_django,
+    sqlite_database,
+)
+
+FEED_URL = "/events/calendar.ics"
+BUILD_AIM = 2.0  # a build may take at most this many times icalendar's own to_ical()
+NOT_MODIFIED_AIM = 3.0  # a 304 may take at most this many times the trivial view
+PROFILE_LINES = 25
+LOCAL_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+
+
+@dataclass
+class Measured:
+    median_ms: float
+    queries: int | None = None
+    size_kb: float | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Getting hold of what the view builds
+
+
+def feed_info_of_view(client):
+    """The ``FeedInfo`` the all-events view passes to ``build_calendar``, and its response.
+
+    The view is called once (cache cleared) with ``build_calendar`` wrapped to note its
+    argument, so the direct build uses exactly the view's name, description and path.
+    """
+    from django.core.cache import cache
+
+    from events import feed_views
+
+    seen = []
+    original = feed_views.build_calendar
+
+    def spy(info, occurrences, now=None):
+        seen.append(info)
+        return original(info, occurrences, now)
+
+    feed_views.build_calendar = spy
+    try:
+        cache.clear()
+        response = client.get(FEED_URL)
+    finally:
+        feed_views.build_calendar = original
+    if response.status_code != 200 or len(seen) != 1:
+        raise SystemExit(f"{FEED_URL} answered {response.status_code} (built {len(seen)}×)")
+    return seen[0], response
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+
+
+def make_steps(client, info, etag, floor_calendar):
+    """label → (prepare, timed call, check) for one round; ``prepare`` is not timed."""
+    from django.core.cache import cache
+
+    from events.feeds import build_calendar, feed_occurrences
+    from events.models import Occurrence
+
+    def get(**headers):
+        return lambda: client.get(FEED_URL, **headers)
+
+    def status(expected):
+        def check(response):
+            if response.status_code != expected:
+                raise SystemExit(f"{FEED_URL} answered {response.status_code}, not {expected}")
+
+        return check
+
+    def nothing(_):
+        return None
+
+    return {
+        "trivial view": (None, lambda: client.get(TRIVIAL_URL), status(200)),
+        "build, HTTP": (cache.clear, get(), status(200)),
+        "build, direct": (
+            None,
+            lambda: build_calendar(info, Occurrence.objects.visible()),
+            nothing,
+        ),
+        "of which rows": (
+            None,
+            lambda: list(feed_occurrences(Occurrence.objects.visible())),
+            nothing,
+        ),
+        "floor": (None, floor_calendar.to_ical, nothing),
+        "cached 200": (None, get(), status(200)),
+        "304": (None, get(HTTP_IF_NONE_MATCH=etag), status(304)),
+    }
+
+
+def measure(steps, repeat):
+    """Median wall time of each step (interleaved rounds), then one counted run each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(prepare, call, check):
+        if prepare:
+            prepare()
+        started = time.perf_counter()
+        outcome = call()
+        elapsed = time.perf_counter() - started
+        check(outcome)
+        return elapsed, outcome
+
+    for _ in range(WARMUPS):
+        for step in steps.values():
+            run(*step)
+    timings = {label: [] for label in steps}
+    for _ in range(repeat):
+        for label, step in steps.items():
+            timings[label].append(run(*step)[0])
+    results = {}
+    for label, (prepare, call, check) in steps.items():
+        if prepare:
+            prepare()
+        with CaptureQueriesContext(connection) as captured:
+            outcome = call()
+        check(outcome)
+        results[label] = Measured(
+            median_ms=statistics.median(timings[label]) * 1000,
+            queries=len(captured),
+            size_kb=body_size(outcome),
+        )
+    return results
+
+
+def body_size(outcome):
+    """KB of what a step produced: a response's body, feed bytes, or None for rows."""
+    if isinstance(outcome, tuple):  # build_calendar → (bytes, last_modified)
+        outcome = outcome[0]
+    if isinstance(outcome, bytes):
+        return len(outcome) / 1024
+    if hasattr(outcome, "content"):
+        return len(outcome.content) / 1024
+    return None
+
+
+def profile_build(info, lines):
+    """cProfile of one direct build: the ``lines`` functions with most cumulative time."""
+    from events.feeds import build_calendar
+    from events.models import Occurrence
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build_calendar(info, Occurrence.objects.visible())
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(lines)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting
+
+
+def report(header, results, vevents, rows):
+    floor = results["floor"].median_ms
+    trivial = results["trivial view"].median_ms
+    what = {
+        "trivial view": f"GET {TRIVIAL_URL}",
+        "build, HTTP": f"GET {FEED_URL}, cache cleared",
+        "build, direct": "build_calendar(info, Occurrence.objects.visible())",
+        "of which rows": "list(feed_occurrences(...)): query + ORM",
+        "floor": "Calendar.from_ical(body).to_ical()",
+        "cached 200": f"GET {FEED_URL}, in the cache",
+        "304": f"GET {FEED_URL}, If-None-Match: <etag>",
+    }
+    http = {"trivial view", "build, HTTP", "cached 200", "304"}
+    has_feed = {"build, HTTP", "build, direct", "floor", "cached 200"}
+    table, verdicts = [], []
+    for label, result in results.items():
+        by_floor = result.median_ms / floor
+        by_trivial = result.median_ms / trivial
+        aim = ""
+        if label in ("build, HTTP", "build, direct"):
+            aim = f"≤ {BUILD_AIM:g}× floor"
+            met = "meets the aim" if by_floor <= BUILD_AIM else "MISSES the aim"
+            verdicts.append(f"  {label}: {by_floor:.2f}× the floor, {met}")
+        elif label == "304":
+            aim = f"≤ {NOT_MODIFIED_AIM:g}× trivial"
+            met = "meets the aim" if by_trivial <= NOT_MODIFIED_AIM else "MISSES the aim"
+            verdicts.append(f"  {label}: {by_trivial:.2f}× the trivial view, {met}")
+        table.append(
+            [
+                f"{label}: {what[label]}",
+                f"{result.median_ms:.2f}",
+                f"{by_floor:.2f}×" if label in ("build, HTTP", "build, direct") else "—",
+                f"{by_trivial:.1f}×" if label in http else "—",
+                str(result.queries),
+                "—" if result.size_kb is None else f"{result.size_kb:.1f}",
+                str(vevents) if label in has_feed else "—",
+                str(rows) if label in has_feed - {"floor"} or label == "of which rows" else "—",
+                aim,
+            ]
+        )
+    print()
+    print(header)
+    print()
+    print_table(
+        [
+            "measurement",
+            "median ms",
+            "÷ floor",
+            "÷ trivial",
+            "queries",
+            "response KB",
+            "VEVENTs",
+            "rows",
+            "aim",
+        ],
+        table,
+    )
+    print()
+    print(f"Trivial view median: {trivial:.2f} ms")
+    print("\n".join(verdicts))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1000, help="events to seed (1000)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed runs of each (15)")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to create the ibasho_bench database on "
+        "(default: a temporary SQLite file)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help=f"print a cProfile of one direct build (top {PROFILE_LINES}, cumulative)",
+    )
+    args = parser.parse_args(argv)
+    if args.events < 1 or args.repeat < 1:
+        parser.error("--events and --repeat must be at least 1")
+    if args.database_url and urlsplit(args.database_url).scheme not in POSTGRES_SCHEMES:
+        parser.error("--database-url must be a postgres:// URL (SQLite needs none)")
+    return args
+
+
+def run(args, db: BenchDatabase):
+    # cache.clear() on a shared Redis would empty it for everybody (FLUSHDB): use the
+    # process's own memory cache, and check below that the settings did.
+    os.environ.pop("REDIS_URL", None)
+    setup_django(db)
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend != LOCAL_CACHE:
+        raise SystemExit(f"Refusing to run: the cache is {backend}, not {LOCAL_CACHE}.")
+    install_urlconf()
+
+    import django
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    import wagtail
+
+    import icalendar
+
+    from events.feeds import build_calendar, feed_occurrences
+    from events.models import Occurrence
+    from events.schedules import TOKYO
+
+    today = timezone.now().astimezone(TOKYO).date()
+    client = Client(HTTP_HOST="localhost")
+
+    print(f"Building the site in {db.label} …", file=sys.stderr, flush=True)
+    _, organisations = build_site()
+    print(f"Seeding {args.events} events …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    seed_events(organisations, args.events, today)
+    seeding = time.perf_counter() - started
+
+    info, response = feed_info_of_view(client)
+    body, etag = response.content, response["ETag"]
+    direct_body, _ = build_calendar(info, Occurrence.objects.visible())
+    floor_calendar = icalendar.Calendar.from_ical(body)
+    vevents = len(floor_calendar.walk("VEVENT"))
+    rows = feed_occurrences(Occurrence.objects.visible()).count()
+    occurrences = Occurrence.objects.count()
+
+    print(f"Measuring ({args.repeat} repeats) …", file=sys.stderr, flush=True)
+    results = measure(make_steps(client, info, etag, floor_calendar), args.repeat)
+
+    version = ".".join(map(str, connection.get_database_version()))
+    header = (
+        f"DB: {connection.display_name} {version} ({db.label}) | events: {args.events} | "
+        f"occurrences: {occurrences} ({rows} in the feed window) | "
+        f"repeats: {args.repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
+        f"Django {django.get_version()} | Wagtail {wagtail.__version__} | "
+        f"icalendar {icalendar.__version__}"
+    )
+    print(
+        f"\nSeeded {args.events} events in {seeding:.1f} s "
+        f"({seeding / args.events * 1000:.0f} ms per event, publish included); "
+        f"{occurrences} occurrence rows."
+    )
+    same = "identical to" if direct_body == body else "DIFFERENT from"
+    reserialised = floor_calendar.to_ical()
+    print(
+        f"The direct build's bytes are {same} the HTTP response's; icalendar's re-serialisation "
+        f"is {len(reserialised) / 1024:.1f} KB "
+        f"({'byte for byte the same' if reserialised == body else 'not byte for byte the same'})."
+    )
+    report(header, results, vevents, rows)
+    if args.profile:
+        print(f"\ncProfile of one direct build_calendar (top {PROFILE_LINES}, cumulative):\n")
+        print(profile_build(info, PROFILE_LINES))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    db = postgres_database(args.database_url) if args.database_url else sqlite_database()
+    try:
+        run(args, db)
+    finally:
+        close_connections()
+        db.cleanup()
+        print(f"Removed the bench database ({db.label}).", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

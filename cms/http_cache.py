@@ -1,0 +1,62 @@
+"""Caching helpers for generated documents (calendar feeds): a shared version number that
+any change bumps, strong ETags, and conditional GET without rebuilding the document."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+VERSION_KEY = "generated-documents:version"
+TIMEOUT = 6 * 60 * 60
+
+
+def documents_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, None)
+    return version
+
+
+def invalidate_documents():
+    """Call on any change that a generated document may show (publish, unpublish, …)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def cached_document(request, key, build, content_type, max_age=900, s_maxage=3600):
+    """Serve ``build()`` → ``(bytes, last_modified)`` from the cache, with ETag and
+    Last-Modified, answering conditional requests with 304 before anything is built."""
+    cache_key = f"document:{documents_version()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    entry = cache.get(cache_key)
+    if entry is None:
+        body, last_modified = build()
+        etag = quote_etag(hashlib.sha256(body).hexdigest()[:40])
+        entry = (body, etag, int(last_modified.timestamp()))
+        cache.set(cache_key, entry, TIMEOUT)
+    body, etag, modified = entry
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(modified),
+        "Cache-Control": f"public, max-age={max_age}, s-maxage={s_maxage}",
+    }
+    if _not_modified(request, etag, modified):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _not_modified(request, etag, modified):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        # Strong comparison; "*" matches any current representation.
+        tags = [tag.strip() for tag in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and modified <= since

@@ -1,0 +1,89 @@
+"""The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
+with ETag / Last-Modified and 304 for polling clients."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from wagtail.models import Site
+
+from cms.http_cache import cached_document
+from home.models import OrganisationPage
+
+from .feeds import FeedInfo, build_calendar
+from .filters import EventFilterForm
+from .models import EventCategory, EventPage, Occurrence
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _site_name(request):
+    site = Site.find_for_request(request)
+    return site.site_name if site and site.site_name else "ibasho"
+
+
+def _respond(request, info, occurrences):
+    return cached_document(
+        request,
+        info.path,
+        lambda: build_calendar(info, occurrences),
+        CONTENT_TYPE,
+    )
+
+
+def all_events_feed(request):
+    """Every public event, narrowed by the same filters as /events/."""
+    form = EventFilterForm(request.GET or None)
+    query = form.query_string(on=None)
+    labels = form.active_filters()
+    name = f"{_site_name(request)} イベント"
+    if labels:
+        name += f"（{'・'.join(str(label) for label in labels)}）"
+    info = FeedInfo(
+        name=name,
+        description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
+        path="/events/calendar.ics" + (f"?{query}" if query else ""),
+    )
+    return _respond(request, info, form.filter(Occurrence.objects.visible()))
+
+
+def category_feed(request, slug):
+    category = get_object_or_404(EventCategory, slug=slug)
+    info = FeedInfo(
+        name=f"{_site_name(request)} {category.name}",
+        description=f"{category.name}の予定です。",
+        path=f"/events/category/{category.slug}.ics",
+        colour=category.colour,
+    )
+    occurrences = Occurrence.objects.visible().filter(event__category=category)
+    return _respond(request, info, occurrences)
+
+
+def organisation_feed(request, organisation):
+    org = OrganisationPage.objects.live().public().filter(slug=organisation).first()
+    if org is None:
+        raise Http404
+    info = FeedInfo(
+        name=f"{org.title} のイベント",
+        description=f"{org.title}が主催・共催するイベントの予定です。",
+        path=f"/partners/{org.slug}/calendar.ics",
+    )
+    hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
+    occurrences = Occurrence.objects.visible().filter(event__in=hosted.values("pk"))
+    return _respond(request, info, occurrences)
+
+
+def event_feed(request, organisation, event):
+    page = (
+        EventPage.objects.live()
+        .public()
+        .filter(slug=event, host__slug=organisation, host__live=True)
+        .first()
+    )
+    if page is None:
+        raise Http404
+    info = FeedInfo(
+        name=page.title,
+        description=page.summary,
+        path=f"/partners/{organisation}/{page.slug}/calendar.ics",
+    )
+    return _respond(request, info, Occurrence.objects.visible().filter(event=page))
