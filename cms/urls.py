@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from events import urls as events_urls
+from events.bookings import urls as booking_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -24,6 +25,7 @@ if settings.DEBUG:
 
 # Japanese pages live at the root, the English interface under /en/.
 urlpatterns += i18n_patterns(
+    path("", include(booking_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -43,7 +43,7 @@ def events(today):
                 "<li>見学だけ、資料を受け取るだけでも大丈夫です</li></ul>"
             ),
             "audience": Audience.ANYONE,
-            "no_booking_needed": True,
+            "booking_mode": "none",
             "venue_name": "としま区民センター 会議室",
             "venue_address": "東京都豊島区東池袋1丁目",
             "venue_access": "JR池袋駅東口から徒歩7分。グリーン大通りを進み、右手の建物です。",
@@ -67,6 +67,9 @@ def events(today):
                 "<li>少人数に分かれて話し合い</li><li>お茶を飲みながら自由に交流</li></ol>"
             ),
             "audience": Audience.FAMILY,
+            "booking_mode": "first_come",
+            "capacity": 12,
+            "max_party_size": 2,
             "venue_name": "区民ひろば大塚",
             "venue_address": "東京都豊島区北大塚",
             "venue_access": "JR大塚駅北口から徒歩5分。",
@@ -91,6 +94,12 @@ def events(today):
             "audience": Audience.SELF,
             "women_only": True,
             "camera_off_ok": True,
+            "booking_mode": "lottery",
+            "capacity": 15,
+            "max_party_size": 1,
+            "booking_opens_days_before": 30,
+            "lottery_residents_first": False,
+            "lottery_first_timers_first": True,
             "attendance_mode": AttendanceMode.HYBRID,
             "meeting_link": "https://meet.example.jp/ux-joshikai-private",
             "venue_name": "池袋 男女平等推進センター 研修室",
@@ -134,6 +143,8 @@ def events(today):
             ),
             "audience": Audience.ANYONE,
             "camera_off_ok": True,
+            "booking_mode": "first_come",
+            "capacity": 100,
             "attendance_mode": AttendanceMode.ONLINE,
             "meeting_link": "https://meet.example.jp/lecture-private",
             "start_date": lecture_day,
@@ -149,6 +160,10 @@ def events(today):
             "summary": "平日に相談の時間がとれないご家族のための、土日・祝日の個別相談です。",
             "audience": Audience.FAMILY,
             "no_need_to_talk": False,
+            "booking_mode": "appointment",
+            "max_party_size": 3,
+            "slot_minutes": 50,
+            "slot_break_minutes": 10,
             "venue_name": "豊島区役所 相談室",
             "venue_address": "東京都豊島区南池袋2丁目",
             "venue_access": "東京メトロ有楽町線 東池袋駅から直結。",
@@ -202,7 +217,7 @@ def events(today):
             "category": "family-gathering",
             "summary": "ご本人もご家族も、毎週火曜の午後にゆっくり話せる時間です。",
             "audience": Audience.ANYONE,
-            "no_booking_needed": True,
+            "booking_mode": "none",
             "venue_name": "ほっとスペース 目白",
             "venue_address": "東京都豊島区目白",
             "venue_access": "JR目白駅から徒歩6分。",
@@ -238,7 +253,44 @@ def seed(command):
             page.exceptions = exceptions
             page.save_revision().publish()
     share_calendar_page()
+    demo_bookings()
     command.stdout.write(f"イベント: {EventPage.objects.count()} 件")
+
+
+def demo_bookings():
+    """A few registrations on the family gathering's next date (once)."""
+    from .bookings.capacity import BookingRefused, register
+    from .bookings.models import Booking
+    from .models import Occurrence
+
+    event = EventPage.objects.filter(slug="family-gathering").first()
+    if event is None or Booking.objects.filter(occurrence__event=event).exists():
+        return
+    upcoming = (
+        Occurrence.objects.filter(event=event, start__gt=timezone.now(), status="scheduled")
+        .order_by("start")
+        .first()
+    )
+    if upcoming is None:
+        return
+    people = [
+        ("匿名", 1, "family", "ward", True),
+        ("ひまわり", 2, "family", "ward", False),
+        ("K", 1, "self", "outside", True),
+    ]
+    for nickname, size, who, residence, first in people:
+        try:
+            register(
+                upcoming.pk,
+                party_size=size,
+                nickname=nickname,
+                who=who,
+                residence=residence,
+                first_time=first,
+                channel="phone",
+            )
+        except BookingRefused:
+            return
 
 
 def share_calendar_page():

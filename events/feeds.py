@@ -404,3 +404,46 @@ def record_sequence(event):
         state.sequence += 1
         state.save(update_fields=["fingerprint", "sequence"])
     return state.sequence
+
+
+# ------------------------------------------------------------------------------------------
+# One booking (private: reached only through the booking's secret link)
+
+
+def booking_calendar(booking, manage_url):
+    """A one-event calendar for a booking. Unlike public feeds it may carry the venue
+    details and the meeting link; its title is neutral (it may show on a shared screen)."""
+    occurrence = booking.occurrence
+    event = occurrence.event
+    calendar = Calendar()
+    calendar.add("VERSION", "2.0")
+    calendar.add("PRODID", PRODID)
+    calendar.add("METHOD", "PUBLISH")
+    calendar.add_component(_tokyo_timezone())
+    component = Event()
+    component.add("UID", f"booking-{booking.code}@{_host_name()}")
+    stamp = booking.updated_at.astimezone(UTC).replace(microsecond=0)
+    component.add("DTSTAMP", stamp)
+    timing = booking.slot or occurrence
+    all_day = getattr(timing, "all_day", False)
+    component.add("DTSTART", _value(timing.start, all_day))
+    component.add("DTEND", _value(timing.end, all_day))
+    component.add("SUMMARY", f"ご予約（予約番号 {booking.code}）")
+    lines = [f"予約番号：{booking.code}", f"人数：{booking.party_size}名"]
+    confirmed = booking.status == "confirmed"
+    if event is not None:
+        lines.insert(0, event.title)
+        if confirmed and event.meeting_link and event.attendance_mode != AttendanceMode.IN_PERSON:
+            lines.append(f"オンライン参加：{event.meeting_link}")
+        if event.venue_access and event.attendance_mode != AttendanceMode.ONLINE:
+            lines.append(f"行き方：{event.venue_access}")
+        location = _location(event, occurrence)
+        if location:
+            component.add("LOCATION", location)
+    lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
+    component.add("DESCRIPTION", "\n".join(lines))
+    component.add("URL", manage_url)
+    component.add("STATUS", "CONFIRMED" if confirmed else "TENTATIVE")
+    component.add("CLASS", "PRIVATE")
+    calendar.add_component(component)
+    return calendar.to_ical()

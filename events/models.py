@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,13 @@ from recurrence.fields import RecurrenceField
 
 from home.blocks import BaseStreamBlock
 
+from .bookings.models import (  # noqa: F401  (registered with the app here)
+    AppointmentSlot,
+    AttendanceCounter,
+    Booking,
+    BookingMode,
+    OutgoingMail,
+)
 from .forms import EventPageForm
 from .panels import NextOccurrencesPanel
 from .schedules import TOKYO, Schedule
@@ -179,7 +187,6 @@ class EventPage(RoutablePageMixin, Page):
     no_need_to_talk = models.BooleanField(_("no need to talk"), default=True)
     camera_off_ok = models.BooleanField(_("camera off is fine"), default=False)
     anonymous_ok = models.BooleanField(_("anonymous is fine"), default=True)
-    no_booking_needed = models.BooleanField(_("no booking needed"), default=False)
 
     attendance_mode = models.CharField(
         _("how to attend"),
@@ -248,6 +255,35 @@ class EventPage(RoutablePageMixin, Page):
         help_text=_("For holiday consultations: weekdays that are not holidays are left out."),
     )
 
+    # Registration (each date of the event takes these settings).
+    booking_mode = models.CharField(
+        _("registration"), max_length=20, choices=BookingMode.choices, default=BookingMode.NONE
+    )
+    capacity = models.PositiveIntegerField(
+        _("places (people)"), null=True, blank=True, help_text=_("Per date. Empty: no limit.")
+    )
+    max_party_size = models.PositiveSmallIntegerField(_("most people in one booking"), default=4)
+    booking_opens_days_before = models.PositiveSmallIntegerField(
+        _("registration opens (days before)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as soon as the date is published."),
+    )
+    booking_closes_days_before = models.PositiveSmallIntegerField(
+        _("registration closes (days before)"), default=1
+    )
+    booking_closes_time = models.TimeField(
+        _("registration closes at"), default=datetime.time(17, 0)
+    )
+    lottery_residents_first = models.BooleanField(_("lottery: ward residents first"), default=False)
+    lottery_first_timers_first = models.BooleanField(
+        _("lottery: first-time participants first"), default=False
+    )
+    slot_minutes = models.PositiveSmallIntegerField(_("appointment length (minutes)"), default=50)
+    slot_break_minutes = models.PositiveSmallIntegerField(
+        _("break between appointments (minutes)"), default=10
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("category"),
@@ -294,11 +330,27 @@ class EventPage(RoutablePageMixin, Page):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("booking_mode"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_party_size")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("booking_opens_days_before"),
+                        FieldPanel("booking_closes_days_before"),
+                        FieldPanel("booking_closes_time"),
+                    ]
+                ),
+                FieldPanel("lottery_residents_first"),
+                FieldPanel("lottery_first_timers_first"),
+                FieldRowPanel([FieldPanel("slot_minutes"), FieldPanel("slot_break_minutes")]),
+            ],
+            heading=_("Registration"),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel("join_late_leave_early"),
                 FieldPanel("no_need_to_talk"),
                 FieldPanel("camera_off_ok"),
                 FieldPanel("anonymous_ok"),
-                FieldPanel("no_booking_needed"),
             ],
             heading=_("Reassurance"),
         ),
@@ -390,7 +442,7 @@ class EventPage(RoutablePageMixin, Page):
             (self.no_need_to_talk, _("No need to talk")),
             (self.camera_off_ok, _("Camera off is fine")),
             (self.anonymous_ok, _("Anonymous is fine")),
-            (self.no_booking_needed, _("No booking needed")),
+            (self.booking_mode == BookingMode.NONE, _("No booking needed")),
         ]
         return [label for shown, label in options if shown]
 
@@ -421,6 +473,15 @@ class EventPage(RoutablePageMixin, Page):
         from .views import occurrence_view
 
         return occurrence_view(request, self, date)
+
+    @path("<str:date>/book/", name="book")
+    def book(self, request, date):
+        from .bookings.views import book
+        from .views import occurrence_or_404
+
+        if request.method != "POST":
+            return redirect(self.url + self.reverse_subpage("occurrence", args=(date,)))
+        return book(request, self, occurrence_or_404(self, date))
 
     def get_cached_paths(self):
         """Paths under this page that a CDN must drop on publish: the page, its feed and
@@ -561,6 +622,10 @@ class Occurrence(models.Model):
         _("title"), max_length=255, blank=True, help_text=_("For imported events")
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
+    # Registration state of this date (settings come from the event).
+    registration_closed = models.BooleanField(_("registration closed by staff"), default=False)
+    lottery_drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True)
+    lottery_log = models.TextField(_("lottery record"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccurrenceQuerySet.as_manager()

@@ -166,6 +166,11 @@ def materialise(event, now=None):
         for row in to_update:
             row.updated_at = now
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
+    if event.booking_mode == "appointment":
+        from .bookings.capacity import ensure_slots
+
+        for row in Occurrence.objects.filter(event=event, start__gte=now).select_related("event"):
+            ensure_slots(row)
     return len(to_create), len(to_update), removed, cancelled
 
 

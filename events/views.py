@@ -185,22 +185,35 @@ def event_context(request, page):
         ][:10]
     else:
         upcoming = page.upcoming_occurrences(limit=10, now=now)
+        if page.booking_mode != "none":
+            from .bookings.capacity import availability
+
+            for occurrence in upcoming:
+                occurrence.availability = availability(occurrence, now)[1]
     return {
         "upcoming": upcoming,
         "json_ld": json_ld(request, page, [o for o in upcoming if hasattr(o, "pk")]),
     }
 
 
-def occurrence_view(request, page, date):
+def occurrence_or_404(page, date):
     try:
         day = datetime.date.fromisoformat(date)
     except ValueError:
         raise Http404(_("There is no such date.")) from None
-    occurrence = page.occurrences.filter(original_date=day).first()
+    occurrence = page.occurrences.select_related("event").filter(original_date=day).first()
     if occurrence is None:
         raise Http404(_("This event does not take place on that date."))
+    return occurrence
+
+
+def occurrence_view(request, page, date):
+    from .bookings.views import booking_context
+
+    occurrence = occurrence_or_404(page, date)
     context = page.get_context(request)
     context["occurrence"] = occurrence
+    context.update(booking_context(request, page, occurrence))
     return TemplateResponse(request, "events/occurrence_page.html", context)
 
 

@@ -41,6 +41,12 @@ def event_form(repeat, **overrides):
         "attendance_mode": "in_person",
         "fee": "0",
         "all_municipalities_welcome": "on",
+        "booking_mode": "none",
+        "max_party_size": "4",
+        "booking_closes_days_before": "1",
+        "booking_closes_time": "17:00",
+        "slot_minutes": "50",
+        "slot_break_minutes": "10",
     }
     data.update(overrides)
     return nested_form_data(data)

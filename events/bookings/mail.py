@@ -1,0 +1,190 @@
+"""The outbox. Every e-mail is a row first (queued → sent / failed / not sent), sent by a
+task on the worker and retried with backoff; its body is deleted once sent.
+
+Subjects, the sender name and calendar titles are neutral: a family member may see the
+phone's lock screen, so no event title or word such as ひきこもり appears there.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from django_tasks import default_task_backend, task
+
+from ..schedules import TOKYO
+from .models import BookingStatus, MailStatus, OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+SUBJECTS = {
+    "confirmation": "ご予約の受付",
+    "promoted": "キャンセル待ちからのご案内",
+    "lottery_result": "抽選結果のお知らせ",
+    "cancelled_by_staff": "ご予約の取り消しについて",
+    "changed": "日程・会場の変更について",
+    "reminder": "明日のご予定",
+}
+
+
+def occurrence_state(occurrence):
+    """A digest of when, where and whether a date happens: a reminder is not sent if it
+    changed after the reminder was queued."""
+    facts = f"{occurrence.start}|{occurrence.end}|{occurrence.status}|{occurrence.venue_name}"
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def queue_mail(booking, kind, now=None):
+    """Queue an e-mail to a booking's address (nothing happens without one). Call inside
+    the transaction that made the change; the worker picks it up after commit."""
+    if not booking.email:
+        return None
+    now = now or timezone.now()
+    with translation.override("ja"):
+        body = render_to_string(
+            "events/mail/booking.txt",
+            {
+                "booking": booking,
+                "kind": kind,
+                "occurrence": booking.occurrence,
+                "event": booking.occurrence.event,
+                "base_url": settings.BASE_URL,
+            },
+        )
+    mails = [
+        OutgoingMail.objects.create(
+            kind=kind,
+            booking=booking,
+            occurrence=booking.occurrence,
+            occurrence_state=occurrence_state(booking.occurrence),
+            to=booking.email,
+            subject=SUBJECTS[kind],
+            body=body,
+            send_after=now,
+        )
+    ]
+    if kind in {"confirmation", "promoted", "lottery_result"} and booking.wants_reminder:
+        reminder = queue_reminder(booking, now)
+        if reminder is not None:
+            mails.append(reminder)
+    for mail in mails:
+        transaction.on_commit(lambda pk=mail.pk, when=mail.send_after: _enqueue(pk, when))
+    return mails[0]
+
+
+def queue_reminder(booking, now):
+    if booking.status != BookingStatus.CONFIRMED:
+        return None
+    day_before = booking.occurrence.start.astimezone(TOKYO).date() - datetime.timedelta(days=1)
+    send_after = datetime.datetime.combine(day_before, datetime.time(12, 0), tzinfo=TOKYO)
+    if send_after <= now or booking.mails.filter(kind="reminder").exists():
+        return None
+    with translation.override("ja"):
+        body = render_to_string(
+            "events/mail/booking.txt",
+            {
+                "booking": booking,
+                "kind": "reminder",
+                "occurrence": booking.occurrence,
+                "event": booking.occurrence.event,
+                "base_url": settings.BASE_URL,
+            },
+        )
+    return OutgoingMail.objects.create(
+        kind="reminder",
+        booking=booking,
+        occurrence=booking.occurrence,
+        occurrence_state=occurrence_state(booking.occurrence),
+        to=booking.email,
+        subject=SUBJECTS["reminder"],
+        body=body,
+        send_after=send_after,
+    )
+
+
+def _enqueue(mail_id, send_after):
+    if send_after > timezone.now():
+        if not default_task_backend.supports_defer:
+            return  # the periodic sweep (send_queued_mail) sends it when due
+        deliver_mail.using(run_after=send_after).enqueue(mail_id)
+    else:
+        deliver_mail.enqueue(mail_id)
+
+
+@task()
+def deliver_mail(mail_id):
+    """Send one queued e-mail (idempotent: anything not queued and due is left alone)."""
+    return send_one(mail_id)
+
+
+def send_one(mail_id, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        mail = (
+            OutgoingMail.objects.select_for_update()
+            .select_related("booking", "occurrence")
+            .filter(pk=mail_id, status=MailStatus.QUEUED, send_after__lte=now)
+            .first()
+        )
+        if mail is None:
+            return "not due"
+        if mail.kind == "reminder" and not _reminder_still_true(mail):
+            _close(mail, MailStatus.SKIPPED)
+            return "skipped"
+        try:
+            EmailMessage(
+                subject=mail.subject,
+                body=mail.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[mail.to],
+            ).send()
+        except Exception as exc:  # the mail server's problem must not lose the message
+            mail.attempts += 1
+            mail.last_error = type(exc).__name__[:200]
+            if mail.attempts >= MAX_ATTEMPTS:
+                _close(mail, MailStatus.FAILED)
+            else:
+                mail.send_after = now + datetime.timedelta(minutes=2**mail.attempts)
+                mail.save(update_fields=["attempts", "last_error", "send_after"])
+                transaction.on_commit(lambda: _enqueue(mail.pk, mail.send_after))
+            logger.warning("mail %s (%s) failed: %s", mail.pk, mail.kind, mail.last_error)
+            return "retry"
+        mail.sent_at = now
+        _close(mail, MailStatus.SENT)
+        return "sent"
+
+
+def _reminder_still_true(mail):
+    booking, occurrence = mail.booking, mail.occurrence
+    return (
+        booking is not None
+        and occurrence is not None
+        and booking.status == BookingStatus.CONFIRMED
+        and not occurrence.is_cancelled
+        and occurrence_state(occurrence) == mail.occurrence_state
+    )
+
+
+def _close(mail, status):
+    """Final state: keep the row for the record, drop the message and the address."""
+    mail.status = status
+    mail.body = ""
+    mail.to = ""
+    mail.save(update_fields=["status", "body", "to", "attempts", "last_error", "sent_at"])
+
+
+def send_due_mail(now=None):
+    """Send everything queued and due (the periodic sweep behind the task worker)."""
+    now = now or timezone.now()
+    ids = list(
+        OutgoingMail.objects.filter(status=MailStatus.QUEUED, send_after__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    return [send_one(pk, now) for pk in ids]

@@ -1,0 +1,201 @@
+"""Booking records. Personal fields (nickname, e-mail, needs, municipality) are erased a
+fixed number of days after the occurrence; anonymous counters stay for statistics."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingMode(models.TextChoices):
+    NONE = "none", _("No booking needed (just come along)")
+    FIRST_COME = "first_come", _("First come, first served, with a waiting list")
+    LOTTERY = "lottery", _("Lottery at the closing time")
+    APPOINTMENT = "appointment", _("One-to-one appointment slots")
+
+
+class Who(models.TextChoices):
+    SELF = "self", _("The person themselves")
+    FAMILY = "family", _("Family")
+    SUPPORTER = "supporter", _("Supporter or professional")
+    OTHER = "other", _("Other")
+
+
+class Residence(models.TextChoices):
+    WARD = "ward", _("Lives in the ward")
+    OUTSIDE = "outside", _("Lives outside the ward")
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("Waiting list")
+    LOTTERY = "lottery", _("Entered in the lottery")
+    NOT_DRAWN = "not_drawn", _("Not drawn in the lottery")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class AppointmentSlot(models.Model):
+    """A one-to-one slot inside an occurrence (e.g. a 50-minute holiday consultation)."""
+
+    occurrence = models.ForeignKey(
+        "events.Occurrence", on_delete=models.CASCADE, related_name="slots"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "start"], name="one_slot_per_start")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """ "10:00–10:50" in Tokyo time."""
+        from ..schedules import TOKYO
+
+        start, end = self.start.astimezone(TOKYO), self.end.astimezone(TOKYO)
+        return f"{start.hour}:{start.minute:02d}–{end.hour}:{end.minute:02d}"
+
+
+class Booking(models.Model):
+    occurrence = models.ForeignKey(
+        "events.Occurrence",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("date"),
+    )
+    slot = models.ForeignKey(
+        AppointmentSlot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("appointment slot"),
+    )
+    code = models.CharField(_("booking code"), max_length=8, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=BookingStatus.choices, db_index=True
+    )
+    party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    channel = models.CharField(
+        _("how it was made"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+
+    # Personal data: erased after the retention period.
+    nickname = models.CharField(_("nickname"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=40, blank=True)
+    needs = models.TextField(_("needs for the day"), max_length=500, blank=True)
+
+    # Anonymous facts kept for statistics.
+    who = models.CharField(_("who is coming"), max_length=20, choices=Who.choices, blank=True)
+    residence = models.CharField(
+        _("where they live"), max_length=20, choices=Residence.choices, blank=True
+    )
+    first_time = models.BooleanField(_("first time"), null=True, blank=True)
+    wants_reminder = models.BooleanField(_("reminder the day before"), default=False)
+    audience_confirmed = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["occurrence", "status"])]
+        permissions = [("check_in_booking", _("Can check people in"))]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_active(self):
+        return self.status in {
+            BookingStatus.CONFIRMED,
+            BookingStatus.WAITING,
+            BookingStatus.LOTTERY,
+        }
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent")
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every e-mail goes through here and a task worker sends it, retrying with
+    backoff. The body is deleted once sent."""
+
+    kind = models.CharField(max_length=30)
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
+    )
+    occurrence = models.ForeignKey(
+        "events.Occurrence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurrence_state = models.CharField(max_length=64, blank=True)
+    to = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    send_after = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["send_after", "pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.kind} {self.status}"
+
+
+class AttendanceCounter(models.Model):
+    """Anonymous counts kept when personal data is erased: fiscal year (April–March) ×
+    category × who × residence × first time × attended."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    category = models.CharField(_("category"), max_length=60, blank=True)  # the slug
+    who = models.CharField(max_length=20, blank=True)
+    residence = models.CharField(max_length=20, blank=True)
+    first_time = models.CharField(max_length=10, blank=True)  # "yes", "no" or ""
+    attended = models.BooleanField()
+    bookings = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("attendance counter")
+        verbose_name_plural = _("attendance counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "category", "who", "residence", "first_time", "attended"],
+                name="one_counter_per_combination",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.who} {self.residence}: {self.people}"
