@@ -126,6 +126,22 @@ class Booking(models.Model):
         return self.code
 
     @property
+    def event_title(self):
+        event = self.occurrence.event
+        return event.title if event else self.occurrence.title
+
+    event_title.fget.short_description = _("event")
+
+    @property
+    def date_label(self):
+        from ..schedules import format_range_ja
+
+        o = self.occurrence
+        return format_range_ja(o.start, o.end, o.all_day)
+
+    date_label.fget.short_description = _("date")
+
+    @property
     def is_active(self):
         return self.status in {
             BookingStatus.CONFIRMED,

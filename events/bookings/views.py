@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 import segno
@@ -37,7 +38,10 @@ def booking_context(request, event, occurrence, form=None):
     slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
     if form is None and state in {"open", "few", "waiting", "lottery"}:
         form = BookingForm(event=event, slots=slots)
+    from .retention import retention_days
+
     return {
+        "retention_days": retention_days(),
         "booking_state": state,
         "availability_label": label,
         "booking_form": form if state in {"open", "few", "waiting", "lottery"} else None,
@@ -121,6 +125,11 @@ def _booking_or_404(token):
     return booking
 
 
+# The pages behind the secret link are exempt from Django's CSRF check: with
+# "Referrer-Policy: no-referrer" browsers send "Origin: null" on their forms, and a forged
+# cross-site request would have to know the 256-bit token in the URL, which is what CSRF
+# protection would otherwise guarantee.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
@@ -163,6 +172,7 @@ def manage(request, token):
     return private(TemplateResponse(request, "events/booking_manage.html", context, status=status))
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):

@@ -1,0 +1,182 @@
+"""Staff side: the bookings list (Wagtail viewset) and the door desk for one date, where
+staff add phone and walk-in bookings, check people in, close or reopen registration and
+draw a lottery. Every change goes through ``capacity`` (under its lock)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from ..models import Occurrence
+from ..schedules import format_range_ja
+from .capacity import BookingRefused, check_in, draw_lottery, register
+from .models import Booking, BookingMode, BookingStatus, Channel, Residence, Who
+from .retention import pending_erasure_summary
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BookingPermissionPolicy(ModelPermissionPolicy):
+    """Bookings are listed, inspected and exported here; they are made, changed and
+    cancelled only through the desk and the booking pages, which keep capacity right."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class BookingIndexView(IndexView):
+    def write_csv_row(self, writer, row_dict):
+        """Neutralise spreadsheet formulas (=, +, -, @) in CSV cells."""
+        values = {}
+        for field, value in row_dict.items():
+            text = self.preprocess_field_value(field, value, self.FORMAT_CSV)
+            if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+                text = "'" + text
+            values[field] = text
+        return writer.writerow(values)
+
+
+class BookingViewSet(ModelViewSet):
+    model = Booking
+    icon = "list-ul"
+    menu_label = gettext_lazy("Bookings")
+    menu_order = 250
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    index_view_class = BookingIndexView
+    list_display = ["code", "event_title", "date_label", "status", "party_size", "nickname"]
+    list_filter = ["status", "channel"]
+    search_fields = ["code", "nickname"]
+    list_export = [
+        "code",
+        "event_title",
+        "date_label",
+        "status",
+        "party_size",
+        "nickname",
+        "who",
+        "residence",
+        "first_time",
+        "needs",
+        "channel",
+        "checked_in_at",
+    ]
+    export_filename = "bookings"
+    form_fields = ["nickname"]
+
+    def get_queryset(self, request):
+        return Booking.objects.select_related("occurrence__event").order_by("-created_at")
+
+
+booking_viewset = BookingViewSet("bookings")
+
+
+class DeskBookingForm(forms.Form):
+    nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=40, initial="匿名")
+    party_size = forms.IntegerField(label=gettext_lazy("Number of people"), min_value=1)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How it was made"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)],
+    )
+    who = forms.ChoiceField(required=False, choices=[("", "—"), *Who.choices])
+    residence = forms.ChoiceField(required=False, choices=[("", "—"), *Residence.choices])
+
+
+def _require(request, codename):
+    if not request.user.has_perm(f"events.{codename}"):
+        raise PermissionDenied
+
+
+def desk_index(request):
+    """Upcoming dates that take bookings, with their counts."""
+    _require(request, "view_booking")
+    occurrences = (
+        Occurrence.objects.filter(end__gt=timezone.now(), event__isnull=False)
+        .exclude(event__booking_mode=BookingMode.NONE)
+        .select_related("event")
+        .annotate(
+            confirmed=Sum("bookings__party_size", filter=Q(bookings__status="confirmed")),
+            waiting=Count("bookings", filter=Q(bookings__status="waiting")),
+        )
+        .order_by("start")[:100]
+    )
+    return TemplateResponse(request, "events/admin/desk_index.html", {"occurrences": occurrences})
+
+
+def desk(request, occurrence_id):
+    """One date at the door: counts, the list, add, check in, close or reopen, draw."""
+    _require(request, "view_booking")
+    occurrence = get_object_or_404(Occurrence.objects.select_related("event"), pk=occurrence_id)
+    form = DeskBookingForm()
+    if request.method == "POST":
+        _require(request, "check_in_booking")
+        action = request.POST.get("action")
+        if action == "add":
+            form = DeskBookingForm(request.POST)
+            if form.is_valid():
+                try:
+                    booking, _token = register(occurrence.pk, **form.cleaned_data)
+                    messages.success(
+                        request, _("Added: booking code %(code)s") % {"code": booking.code}
+                    )
+                    return redirect("events_desk", occurrence.pk)
+                except BookingRefused as refusal:
+                    messages.error(request, refusal.message)
+        elif action == "check_in":
+            found = _find_for_check_in(occurrence, request.POST.get("query", ""))
+            if len(found) == 1:
+                check_in(found[0].pk)
+                messages.success(request, _("Checked in: %(code)s") % {"code": found[0].code})
+            elif not found:
+                messages.error(request, _("No confirmed booking matches."))
+            else:
+                messages.warning(request, _("Several bookings match: check in by code."))
+            return redirect("events_desk", occurrence.pk)
+        elif action in {"close", "reopen"}:
+            occurrence.registration_closed = action == "close"
+            occurrence.save(update_fields=["registration_closed", "updated_at"])
+            return redirect("events_desk", occurrence.pk)
+        elif action == "draw":
+            winners = draw_lottery(occurrence.pk)
+            messages.success(request, _("Lottery drawn: %(n)d confirmed") % {"n": len(winners)})
+            return redirect("events_desk", occurrence.pk)
+    bookings = list(occurrence.bookings.order_by("created_at", "pk"))
+    counts = {
+        "confirmed": sum(b.party_size for b in bookings if b.status == BookingStatus.CONFIRMED),
+        "waiting": sum(1 for b in bookings if b.status == BookingStatus.WAITING),
+        "cancelled": sum(1 for b in bookings if b.status == BookingStatus.CANCELLED),
+        "checked_in": sum(b.party_size for b in bookings if b.checked_in_at),
+    }
+    context = {
+        "occurrence": occurrence,
+        "when": format_range_ja(occurrence.start, occurrence.end, occurrence.all_day),
+        "bookings": bookings,
+        "counts": counts,
+        "form": form,
+        "capacity": occurrence.event.capacity if occurrence.event else None,
+        "retention": pending_erasure_summary(occurrence.event) if occurrence.event else None,
+    }
+    return TemplateResponse(request, "events/admin/desk.html", context)
+
+
+def _find_for_check_in(occurrence, query):
+    query = query.strip()
+    if not query:
+        return []
+    confirmed = occurrence.bookings.filter(status=BookingStatus.CONFIRMED)
+    by_code = list(confirmed.filter(code=query.upper()))
+    return by_code or list(confirmed.filter(nickname=query))

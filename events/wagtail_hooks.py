@@ -1,0 +1,36 @@
+"""Admin wiring for events: the bookings list, the door desk, the permission policy."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+
+from .bookings.admin_views import BookingPermissionPolicy, booking_viewset, desk, desk_index
+from .bookings.models import Booking
+
+register_permission_policy(Booking, BookingPermissionPolicy(Booking))
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_viewset():
+    return booking_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_desk_urls():
+    return [
+        path("desk/", desk_index, name="events_desk_index"),
+        path("desk/<int:occurrence_id>/", desk, name="events_desk"),
+    ]
+
+
+class DeskMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("events.view_booking")
+
+
+@hooks.register("register_admin_menu_item")
+def register_desk_menu_item():
+    return DeskMenuItem(_("Door desk"), reverse("events_desk_index"), icon_name="tick", order=260)
