@@ -363,3 +363,24 @@ def ensure_slots(occurrence):
         ]
     )
     return list(occurrence.slots.order_by("start"))
+
+
+def draw_due_lotteries(now=None):
+    """Draw every lottery whose registration has closed and whose date is still ahead
+    (run every few minutes: ``manage.py draw_lotteries`` or its task)."""
+    from ..models import Occurrence
+
+    now = now or timezone.now()
+    drawn = 0
+    candidates = Occurrence.objects.filter(
+        event__booking_mode=BookingMode.LOTTERY,
+        lottery_drawn_at__isnull=True,
+        start__gt=now,
+        status__in=["scheduled", "moved"],
+    ).select_related("event")
+    for occurrence in candidates:
+        _opens, closes = registration_window(occurrence)
+        if closes <= now or occurrence.registration_closed:
+            draw_lottery(occurrence.pk, now=now)
+            drawn += 1
+    return drawn

@@ -11,3 +11,11 @@ def purge_personal_data_task():
     ``manage.py purge_personal_data --enqueue``): the promise to participants is kept by
     the schedule, not by someone remembering to press a button. Returns only counts."""
     return purge_personal_data()
+
+
+@task()
+def draw_due_lotteries_task():
+    """Draw the lotteries whose registration has closed."""
+    from .capacity import draw_due_lotteries
+
+    return draw_due_lotteries()

@@ -207,3 +207,36 @@ def test_lottery_is_reproducible_and_notifies(site_tree, django_capture_on_commi
     assert capacity.draw_lottery(occurrence.pk, seed=1) == []  # drawn once only
     results = [m for m in mail.outbox if m.subject == "抽選結果のお知らせ"]
     assert len(results) == 8
+
+
+def test_the_sweep_command_sends_due_reminders(site_tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _, occurrence = bookable_event(site_tree.ward)
+    capacity.register(occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True)
+    reminder = OutgoingMail.objects.get(kind="reminder")
+    OutgoingMail.objects.filter(pk=reminder.pk).update(send_after=timezone.now())
+    out = StringIO()
+    call_command("send_queued_mail", stdout=out)
+    assert "送信 1 件" in out.getvalue()
+    assert "p@example.jp" not in out.getvalue()
+
+
+def test_lotteries_are_drawn_when_registration_closes(site_tree):
+    import datetime as dt
+
+    from events.bookings.capacity import draw_due_lotteries, registration_window
+
+    _, occurrence = bookable_event(site_tree.ward, booking_mode="lottery", capacity=2)
+    for i in range(3):
+        capacity.register(occurrence.pk, nickname=f"応募{i}")
+    _opens, closes = registration_window(occurrence)
+    assert draw_due_lotteries(now=closes - dt.timedelta(minutes=1)) == 0
+    assert draw_due_lotteries(now=closes + dt.timedelta(minutes=1)) == 1
+    occurrence.refresh_from_db()
+    assert occurrence.lottery_drawn_at is not None
+    statuses = sorted(occurrence.bookings.values_list("status", flat=True))
+    assert statuses == ["confirmed", "confirmed", "not_drawn"]
+    assert draw_due_lotteries(now=closes + dt.timedelta(minutes=2)) == 0
