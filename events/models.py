@@ -629,6 +629,7 @@ class Occurrence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccurrenceQuerySet.as_manager()
+    wagtail_reference_index_ignore = True  # thousands of rows, nothing to report
 
     class Meta:
         ordering = ["start"]
@@ -688,6 +689,8 @@ class EventFeedState(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0)
     fingerprint = models.CharField(max_length=64)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("calendar feed state")

@@ -166,12 +166,25 @@ def materialise(event, now=None):
         for row in to_update:
             row.updated_at = now
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
+        _tell_registrants(to_update)
     if event.booking_mode == "appointment":
         from .bookings.capacity import ensure_slots
 
         for row in Occurrence.objects.filter(event=event, start__gte=now).select_related("event"):
             ensure_slots(row)
     return len(to_create), len(to_update), removed, cancelled
+
+
+def _tell_registrants(rows):
+    """People booked on a date whose time, place or status changed get an e-mail (where
+    they gave an address)."""
+    from .bookings.mail import queue_mail
+    from .bookings.models import Booking, BookingStatus
+
+    active = [BookingStatus.CONFIRMED, BookingStatus.WAITING, BookingStatus.LOTTERY]
+    bookings = Booking.objects.filter(occurrence__in=rows, status__in=active).exclude(email="")
+    for booking in bookings.select_related("occurrence__event"):
+        queue_mail(booking, "changed")
 
 
 def _retire(rows, reason, keep_title=False):
@@ -186,6 +199,7 @@ def _retire(rows, reason, keep_title=False):
             if keep_title and row.event_id:
                 row.title = row.event.title
             row.save(update_fields=["status", "note", "title", "updated_at"])
+            _tell_registrants([row])
             cancelled += 1
         else:
             delete_ids.append(row.pk)

@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+
+import django_filters
 
 from ..models import Occurrence
 from ..schedules import format_range_ja
@@ -50,6 +53,14 @@ class BookingIndexView(IndexView):
         return writer.writerow(values)
 
 
+class BookingFilterSet(WagtailFilterSet):
+    occurrence = django_filters.NumberFilter(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Booking
+        fields = ["status", "channel"]
+
+
 class BookingViewSet(ModelViewSet):
     model = Booking
     icon = "list-ul"
@@ -59,7 +70,7 @@ class BookingViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = BookingIndexView
     list_display = ["code", "event_title", "date_label", "status", "party_size", "nickname"]
-    list_filter = ["status", "channel"]
+    filterset_class = BookingFilterSet
     search_fields = ["code", "nickname"]
     list_export = [
         "code",

@@ -41,6 +41,9 @@ class Channel(models.TextChoices):
 class AppointmentSlot(models.Model):
     """A one-to-one slot inside an occurrence (e.g. a 50-minute holiday consultation)."""
 
+    # Not worth a reference-index task per row (and bookings hold personal data).
+    wagtail_reference_index_ignore = True
+
     occurrence = models.ForeignKey(
         "events.Occurrence", on_delete=models.CASCADE, related_name="slots"
     )
@@ -68,6 +71,8 @@ class AppointmentSlot(models.Model):
 
 
 class Booking(models.Model):
+    # Not worth a reference-index task per row (and bookings hold personal data).
+    wagtail_reference_index_ignore = True
     occurrence = models.ForeignKey(
         "events.Occurrence",
         on_delete=models.PROTECT,
@@ -161,6 +166,9 @@ class OutgoingMail(models.Model):
     """The outbox: every e-mail goes through here and a task worker sends it, retrying with
     backoff. The body is deleted once sent."""
 
+    # Not worth a reference-index task per row (and bookings hold personal data).
+    wagtail_reference_index_ignore = True
+
     kind = models.CharField(max_length=30)
     booking = models.ForeignKey(
         Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
@@ -193,6 +201,9 @@ class OutgoingMail(models.Model):
 class AttendanceCounter(models.Model):
     """Anonymous counts kept when personal data is erased: fiscal year (April–March) ×
     category × who × residence × first time × attended."""
+
+    # Not worth a reference-index task per row (and bookings hold personal data).
+    wagtail_reference_index_ignore = True
 
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     category = models.CharField(_("category"), max_length=60, blank=True)  # the slug

@@ -240,3 +240,23 @@ def test_lotteries_are_drawn_when_registration_closes(site_tree):
     statuses = sorted(occurrence.bookings.values_list("status", flat=True))
     assert statuses == ["confirmed", "confirmed", "not_drawn"]
     assert draw_due_lotteries(now=closes + dt.timedelta(minutes=2)) == 0
+
+
+def test_people_are_told_when_their_date_moves(site_tree):
+    from events.models import EventException
+
+    event, occurrence = bookable_event(site_tree.ward)
+    capacity.register(occurrence.pk, nickname="匿名", email="p@example.jp")
+    event.exceptions = [
+        EventException(
+            original_date=occurrence.original_date,
+            kind="moved",
+            reason="会場の都合",
+            new_start_time=datetime.time(10, 0),
+        )
+    ]
+    event.save_revision().publish()
+    changed = OutgoingMail.objects.get(kind="changed")
+    assert send_one(changed.pk) == "sent"
+    assert mail.outbox[-1].subject == "日程・会場の変更について"
+    assert "10:00" in mail.outbox[-1].body

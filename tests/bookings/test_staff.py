@@ -115,3 +115,16 @@ def test_people_without_the_permission_are_refused(client, site_tree, bookable):
     occurrence.refresh_from_db()
     assert not occurrence.registration_closed
     assert client.get(reverse("bookings:index")).status_code in {302, 403}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_of_one_date(staff_client, site_tree):
+    _, first = bookable_event(site_tree.ward, slug="first")
+    _, second = bookable_event(site_tree.ward, slug="second")
+    capacity.register(first.pk, nickname="一日目の人")
+    capacity.register(second.pk, nickname="二日目の人")
+    response = staff_client.get(reverse("bookings:index") + f"?occurrence={first.pk}&export=csv")
+    text = b"".join(response.streaming_content).decode()
+    assert "一日目の人" in text and "二日目の人" not in text
+    desk = staff_client.get(reverse("events_desk", args=(first.pk,))).content.decode()
+    assert f"?occurrence={first.pk}&amp;export=xlsx" in desk
