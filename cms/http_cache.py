@@ -31,13 +31,14 @@ def cached_document(request, key, build, content_type, max_age=900, s_maxage=360
     """Serve ``build()`` → ``(bytes, last_modified)`` from the cache, with ETag and
     Last-Modified, answering conditional requests with 304 before anything is built."""
     cache_key = f"document:{documents_version()}:{hashlib.sha256(key.encode()).hexdigest()}"
-    entry = cache.get(cache_key)
-    if entry is None:
+    # The validators live under their own small key, so a 304 never fetches the document.
+    meta = cache.get(f"{cache_key}:meta")
+    body = None
+    if meta is None:
         body, last_modified = build()
-        etag = quote_etag(hashlib.sha256(body).hexdigest()[:40])
-        entry = (body, etag, int(last_modified.timestamp()))
-        cache.set(cache_key, entry, TIMEOUT)
-    body, etag, modified = entry
+        meta = (quote_etag(hashlib.sha256(body).hexdigest()[:40]), int(last_modified.timestamp()))
+        cache.set_many({cache_key: body, f"{cache_key}:meta": meta}, TIMEOUT)
+    etag, modified = meta
     headers = {
         "ETag": etag,
         "Last-Modified": http_date(modified),
@@ -46,6 +47,10 @@ def cached_document(request, key, build, content_type, max_age=900, s_maxage=360
     if _not_modified(request, etag, modified):
         response = HttpResponseNotModified()
     else:
+        if body is None:
+            body = cache.get(cache_key)
+        if body is None:  # evicted between the two reads: build again
+            body, _modified = build()
         response = HttpResponse(body, content_type=content_type)
     for name, value in headers.items():
         response[name] = value

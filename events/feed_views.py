@@ -30,20 +30,37 @@ def _respond(request, info, occurrences):
     )
 
 
+ALL_EVENTS_PATH = "/events/calendar.ics"
+
+
 def all_events_feed(request):
-    """Every public event, narrowed by the same filters as /events/."""
-    form = EventFilterForm(request.GET or None)
+    """Every public event, narrowed by the same filters as /events/. Unfiltered (what
+    most clients poll), nothing is queried before the cache answers."""
+    if not request.GET:
+        return cached_document(
+            request, ALL_EVENTS_PATH, lambda: _build_all(request, None), CONTENT_TYPE
+        )
+    form = EventFilterForm(request.GET)
     query = form.query_string(on=None)
-    labels = form.active_filters()
+    path = ALL_EVENTS_PATH + (f"?{query}" if query else "")
+    return cached_document(request, path, lambda: _build_all(request, form), CONTENT_TYPE)
+
+
+def _build_all(request, form):
+    labels = form.active_filters() if form is not None else []
+    query = form.query_string(on=None) if form is not None else ""
     name = f"{_site_name(request)} イベント"
     if labels:
         name += f"（{'・'.join(str(label) for label in labels)}）"
     info = FeedInfo(
         name=name,
         description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
-        path="/events/calendar.ics" + (f"?{query}" if query else ""),
+        path=ALL_EVENTS_PATH + (f"?{query}" if query else ""),
     )
-    return _respond(request, info, form.filter(Occurrence.objects.visible()))
+    occurrences = Occurrence.objects.visible()
+    if form is not None:
+        occurrences = form.filter(occurrences)
+    return build_calendar(info, occurrences)
 
 
 def category_feed(request, slug):

@@ -24,7 +24,7 @@ import icalendar
 import recurrence
 from icalendar import Calendar, Event, vDuration, vRecur
 
-from .models import AttendanceMode, OccurrenceStatus
+from .models import AttendanceMode, EventPage, OccurrenceStatus
 from .occurrences import horizon_days
 from .schedules import TOKYO, expand
 
@@ -55,11 +55,9 @@ def feed_window(now=None):
 def feed_occurrences(occurrences, now=None):
     """The rows a feed shows: in the window, ordered so the output is stable."""
     start, end = feed_window(now)
-    return (
-        occurrences.filter(start__gte=start, start__lt=end)
-        .select_related("event", "event__category", "event__host", "event__feed_state")
-        .order_by("event_id", "start", "pk")
-    )
+    # No select_related: the events are loaded once each by build_calendar, not once per
+    # row (a weekly series has dozens of rows).
+    return occurrences.filter(start__gte=start, start__lt=end).order_by("event_id", "start", "pk")
 
 
 def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, datetime.datetime]:
@@ -82,8 +80,13 @@ def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, dateti
         else:
             imported.append(row)
         last_modified = max(last_modified, row.updated_at)
-    for event_rows in by_event.values():
-        event = event_rows[0].event
+    events = EventPage.objects.select_related("category", "host", "feed_state").in_bulk(
+        list(by_event)
+    )
+    for event_id, event_rows in by_event.items():
+        event = events.get(event_id)
+        if event is None:  # deleted between the two queries
+            continue
         if event.last_published_at:
             last_modified = max(last_modified, event.last_published_at)
         for component in event_components(event, event_rows, root_path):
@@ -443,7 +446,11 @@ def booking_calendar(booking, manage_url):
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
     component.add("DESCRIPTION", "\n".join(lines))
     component.add("URL", manage_url)
-    component.add("STATUS", "CONFIRMED" if confirmed else "TENTATIVE")
+    if booking.status == "cancelled" or occurrence.is_cancelled:
+        status = "CANCELLED"
+    else:
+        status = "CONFIRMED" if confirmed else "TENTATIVE"
+    component.add("STATUS", status)
     component.add("CLASS", "PRIVATE")
     calendar.add_component(component)
     return calendar.to_ical()

@@ -86,6 +86,12 @@ class EventFilterForm(forms.Form):
             )
         return occurrences
 
+    def clean_on(self):
+        day = self.cleaned_data.get("on")
+        if day and not (datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31)):
+            return None  # out of any calendar we show: ignored like other bad values
+        return day
+
     def day(self):
         """The single day asked for with ``on``, if any."""
         if self.is_bound and self.is_valid():

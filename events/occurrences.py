@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .schedules import TOKYO, OccurrenceTime, expand
@@ -143,7 +143,9 @@ def materialise(event, now=None):
     )
     window_end = now + datetime.timedelta(days=horizon_days())
     planned = {p.original_date: p for p in planned_occurrences(event, window_start, window_end)}
-    first_date = window_start.astimezone(TOKYO).date()
+    # Rows from the whole refreshed period, including dates before a start date that was
+    # moved later: those must be retired too.
+    first_date = (now - HISTORY).astimezone(TOKYO).date()
     existing = {
         o.original_date: o
         for o in Occurrence.objects.select_for_update().filter(
@@ -160,7 +162,9 @@ def materialise(event, now=None):
             for name, value in values.items():
                 setattr(row, name, value)
             to_update.append(row)
-    removed, cancelled = _retire(existing.values(), _("The schedule changed."))
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The schedule changed.")
+    removed, cancelled = _retire(existing.values(), reason)
     Occurrence.objects.bulk_create(to_create)
     if to_update:
         for row in to_update:
@@ -213,7 +217,9 @@ def withdraw(event, reason=None, keep_title=False):
     from .models import Occurrence
 
     rows = list(Occurrence.objects.select_for_update().filter(event=event))
-    return _retire(rows, reason or _("This event has been withdrawn."), keep_title=keep_title)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = reason or _("This event has been withdrawn.")
+    return _retire(rows, reason, keep_title=keep_title)
 
 
 def extend_horizon(now=None):

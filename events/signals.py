@@ -20,7 +20,35 @@ from .occurrences import materialise, withdraw
 def event_published(sender, instance, **kwargs):
     record_sequence(instance)
     materialise(instance)
+    grant_co_host_permissions(instance)
     purge_feeds(instance)
+
+
+CO_HOST_PERMISSIONS = ("change_page", "lock_page")
+
+
+def grant_co_host_permissions(event):
+    """Co-hosts' editors may edit a joint event page (not publish it): a per-page
+    permission for each co-host's editors' group, removed when the co-host is removed."""
+    from django.contrib.auth.models import Permission
+
+    from wagtail.models import GroupPagePermission
+
+    from home.models import OrganisationPage
+
+    wanted = {o.editors_group_id for o in event.co_hosts.all() if o.editors_group_id}
+    partner_groups = OrganisationPage.objects.exclude(editors_group=None).values("editors_group")
+    GroupPagePermission.objects.filter(page=event, group__in=partner_groups).exclude(
+        group__in=wanted
+    ).delete()
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=CO_HOST_PERMISSIONS
+    )
+    for group_id in wanted:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group_id=group_id, page=event, permission=permission
+            )
 
 
 @receiver(page_unpublished, sender=EventPage)

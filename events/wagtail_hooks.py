@@ -34,3 +34,11 @@ class DeskMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_desk_menu_item():
     return DeskMenuItem(_("Door desk"), reverse("events_desk_index"), icon_name="tick", order=260)
+
+
+@hooks.register("register_log_actions")
+def register_booking_log_actions(actions):
+    actions.register_action("ibasho.bookings.view", _("View bookings"), _("Viewed the bookings"))
+    actions.register_action(
+        "ibasho.bookings.export", _("Export bookings"), _("Exported the bookings")
+    )

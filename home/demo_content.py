@@ -194,6 +194,42 @@ def seed(command):
     desk.contact_page = contact
     desk.save()
     command.stdout.write(f"サイト: {site.site_name} / 団体 {len(ORGANISATIONS)} 件")
+    demo_people(command)
+
+
+DEMO_PASSWORD = "ibasho-demo"  # noqa: S105  (local demo accounts only; printed on purpose)
+
+
+def demo_people(command):
+    """Ward staff and two partners' editors, so the roles can be tried out."""
+    from django.contrib.auth import get_user_model
+
+    from .partners import add_partner, ensure_ward_staff, ensure_workflow
+
+    staff_group = ensure_ward_staff()
+    ensure_workflow()
+    user_model = get_user_model()
+    staff, _ = user_model.objects.get_or_create(
+        username="ward-staff", defaults={"email": "staff@example.jp", "is_staff": True}
+    )
+    staff.groups.add(staff_group)
+    logins = [("区職員", staff)]
+    for slug, username in (
+        ("hidamari-family", "hidamari-editor"),
+        ("peer-hotspace", "hotspace-editor"),
+    ):
+        organisation = OrganisationPage.objects.get(slug=slug)
+        result = add_partner(organisation.title, organisation.kind, slug=slug)
+        editor, _ = user_model.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.jp"}
+        )
+        editor.groups.add(result.group)
+        logins.append((organisation.title, editor))
+    for label, user in logins:
+        if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        command.stdout.write(f"  {label}: {user.username} / {DEMO_PASSWORD}")
 
 
 def _model(app_label, model_name):

@@ -138,6 +138,16 @@ class OrganisationPage(Page):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("editors' group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+        help_text=_("Set when the partner is onboarded (manage.py add_partner)."),
+    )
     verified = models.BooleanField(
         _("verified by the ward"),
         default=False,

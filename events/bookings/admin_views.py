@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
-from ..models import Occurrence
+from home.partners import organisations_of
+
+from ..models import EventPage, Occurrence
 from ..schedules import format_range_ja
 from .capacity import BookingRefused, check_in, draw_lottery, register
 from .models import Booking, BookingMode, BookingStatus, Channel, Residence, Who
@@ -28,9 +30,32 @@ from .retention import pending_erasure_summary
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def scoped_bookings(user, queryset=None):
+    """The bookings ``user`` may see: ward staff (``view_all_bookings``) see all; a
+    partner's editors see those of events their organisation hosts or co-hosts."""
+    queryset = Booking.objects.all() if queryset is None else queryset
+    if not user.is_active or not user.has_perm("events.view_booking"):
+        return queryset.none()
+    if user.is_superuser or user.has_perm("events.view_all_bookings"):
+        return queryset
+    organisations = organisations_of(user)
+    events = EventPage.objects.filter(Q(host__in=organisations) | Q(co_hosts__in=organisations))
+    return queryset.filter(occurrence__event__in=events.values("pk"))
+
+
+def scoped_occurrences(user):
+    occurrences = Occurrence.objects.filter(event__isnull=False)
+    if user.is_superuser or user.has_perm("events.view_all_bookings"):
+        return occurrences
+    organisations = organisations_of(user)
+    events = EventPage.objects.filter(Q(host__in=organisations) | Q(co_hosts__in=organisations))
+    return occurrences.filter(event__in=events.values("pk"))
+
+
 class BookingPermissionPolicy(ModelPermissionPolicy):
-    """Bookings are listed, inspected and exported here; they are made, changed and
-    cancelled only through the desk and the booking pages, which keep capacity right."""
+    """Bookings are listed, inspected and exported here, each organisation's only by its
+    own people; they are made, changed and cancelled only through the desk and the
+    booking pages, which keep capacity right."""
 
     def user_has_permission(self, user, action):
         if action in {"add", "change", "delete"}:
@@ -38,10 +63,28 @@ class BookingPermissionPolicy(ModelPermissionPolicy):
         return super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
+        if not self.user_has_permission(user, action):
+            return False
+        return scoped_bookings(user).filter(pk=instance.pk).exists()
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not any(self.user_has_permission(user, action) for action in actions):
+            return Booking.objects.none()
+        return scoped_bookings(user)
 
 
 class BookingIndexView(IndexView):
+    def get_base_queryset(self):
+        return scoped_bookings(self.request.user, super().get_base_queryset())
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export in self.FORMATS:
+            raw = request.GET.get("occurrence", "")
+            occurrence = Occurrence.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            audit(request, "ibasho.bookings.export", occurrence, {"format": export})
+        return super().get(request, *args, **kwargs)
+
     def write_csv_row(self, writer, row_dict):
         """Neutralise spreadsheet formulas (=, +, -, @) in CSV cells."""
         values = {}
@@ -61,6 +104,13 @@ class BookingFilterSet(WagtailFilterSet):
         fields = ["status", "channel"]
 
 
+class BookingInspectView(InspectView):
+    def get_object(self, queryset=None):
+        booking = get_object_or_404(scoped_bookings(self.request.user), pk=self.pk)
+        audit(self.request, "ibasho.bookings.view", booking.occurrence)
+        return booking
+
+
 class BookingViewSet(ModelViewSet):
     model = Booking
     icon = "list-ul"
@@ -69,6 +119,7 @@ class BookingViewSet(ModelViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     index_view_class = BookingIndexView
+    inspect_view_class = BookingInspectView
     list_display = ["code", "event_title", "date_label", "status", "party_size", "nickname"]
     filterset_class = BookingFilterSet
     search_fields = ["code", "nickname"]
@@ -90,7 +141,8 @@ class BookingViewSet(ModelViewSet):
     form_fields = ["nickname"]
 
     def get_queryset(self, request):
-        return Booking.objects.select_related("occurrence__event").order_by("-created_at")
+        queryset = Booking.objects.select_related("occurrence__event").order_by("-created_at")
+        return scoped_bookings(request.user, queryset)
 
 
 booking_viewset = BookingViewSet("bookings")
@@ -116,7 +168,8 @@ def desk_index(request):
     """Upcoming dates that take bookings, with their counts."""
     _require(request, "view_booking")
     occurrences = (
-        Occurrence.objects.filter(end__gt=timezone.now(), event__isnull=False)
+        scoped_occurrences(request.user)
+        .filter(end__gt=timezone.now())
         .exclude(event__booking_mode=BookingMode.NONE)
         .select_related("event")
         .annotate(
@@ -131,8 +184,12 @@ def desk_index(request):
 def desk(request, occurrence_id):
     """One date at the door: counts, the list, add, check in, close or reopen, draw."""
     _require(request, "view_booking")
-    occurrence = get_object_or_404(Occurrence.objects.select_related("event"), pk=occurrence_id)
+    occurrence = get_object_or_404(
+        scoped_occurrences(request.user).select_related("event"), pk=occurrence_id
+    )
     form = DeskBookingForm()
+    if request.method == "GET":
+        audit(request, "ibasho.bookings.view", occurrence)
     if request.method == "POST":
         _require(request, "check_in_booking")
         action = request.POST.get("action")
@@ -182,6 +239,21 @@ def desk(request, occurrence_id):
         "retention": pending_erasure_summary(occurrence.event) if occurrence.event else None,
     }
     return TemplateResponse(request, "events/admin/desk.html", context)
+
+
+def audit(request, action, occurrence, data=None):
+    """Record who looked at or exported which date's bookings, and when. The entry names
+    the date, never a participant."""
+    from wagtail.log_actions import log
+
+    label = str(occurrence) if occurrence is not None else "all"
+    log(
+        instance=occurrence if occurrence is not None else request.user,
+        action=action,
+        user=request.user,
+        title=label,
+        data={"occurrence": occurrence.pk if occurrence is not None else None, **(data or {})},
+    )
 
 
 def _find_for_check_in(occurrence, query):

@@ -93,6 +93,21 @@ def capacity_of(occurrence):
     return occurrence.event.capacity if occurrence.event_id else None
 
 
+def party_limit(occurrence):
+    """The most people one booking may hold: the event's limit, and never more than the
+    capacity (a party that can never fit would block the waiting list for good)."""
+    event = occurrence.event
+    capacity = capacity_of(occurrence)
+    return min(event.max_party_size, capacity) if capacity else event.max_party_size
+
+
+def _can_promote(occurrence, now):
+    """Seats freed on a withdrawn, cancelled or past date go to nobody."""
+    return (
+        occurrence.event_id is not None and not occurrence.is_cancelled and occurrence.start > now
+    )
+
+
 def seats_taken(occurrence):
     """People with a confirmed place."""
     total = occurrence.bookings.filter(status=BookingStatus.CONFIRMED).aggregate(
@@ -133,11 +148,16 @@ def availability(occurrence, now=None):
     return "open", _("Places available")
 
 
+def current_slots(occurrence):
+    """Slots inside the date's current times (older ones are kept only for their bookings)."""
+    return occurrence.slots.filter(start__gte=occurrence.start, end__lte=occurrence.end)
+
+
 def free_slots(occurrence):
     taken = Booking.objects.filter(
         slot__occurrence=occurrence, status=BookingStatus.CONFIRMED
     ).values("slot_id")
-    return list(occurrence.slots.exclude(pk__in=taken).order_by("start"))
+    return list(current_slots(occurrence).exclude(pk__in=taken).order_by("start"))
 
 
 def _lock(occurrence_id):
@@ -160,17 +180,23 @@ def register(occurrence_id, *, party_size=1, slot_id=None, channel=Channel.WEB, 
         occurrence = _lock(occurrence_id)
         event = occurrence.event
         state = registration_state(occurrence, now)
-        if state in {"not_needed", "cancelled", "past"}:
+        if state in {"not_needed", "cancelled"}:
             refuse(state)
-        if channel == Channel.WEB and state != "open":
-            refuse(state)
-        if party_size < 1 or party_size > event.max_party_size:
-            refuse("too_many", max=event.max_party_size)
+        if channel == Channel.WEB:
+            if state != "open":
+                refuse(state)
+            if event.booking_mode == BookingMode.LOTTERY and occurrence.lottery_drawn_at:
+                refuse("closed")  # after the draw, places go to those who entered
+        elif occurrence.end <= now:
+            refuse("past")  # the desk may add people until the meeting ends
+        limit = party_limit(occurrence)
+        if party_size < 1 or party_size > limit:
+            refuse("too_many", max=limit)
         slot = None
         if event.booking_mode == BookingMode.APPOINTMENT:
             if slot_id is None:
                 refuse("no_slot")
-            slot = occurrence.slots.filter(pk=slot_id).first()
+            slot = current_slots(occurrence).filter(pk=slot_id).first()
             if slot is None:
                 refuse("no_slot")
             _pause()
@@ -230,6 +256,8 @@ def cancel(booking_id, now=None, by_staff=False):
         booking.save(update_fields=["status", "cancelled_at", "updated_at"])
         if by_staff:
             _notify(booking, "cancelled_by_staff")
+        if not _can_promote(occurrence, now):
+            return []
         return promote_waiting_list(occurrence, now)
 
 
@@ -240,15 +268,20 @@ def change_party_size(booking_id, party_size, now=None):
         booking = Booking.objects.get(pk=booking_id)
         occurrence = _lock(booking.occurrence_id)
         booking.refresh_from_db()
-        event = occurrence.event
-        if party_size < 1 or party_size > event.max_party_size:
-            refuse("too_many", max=event.max_party_size)
+        if not _can_promote(occurrence, now) or not booking.is_active:
+            refuse("closed")
+        limit = party_limit(occurrence)
+        if party_size < 1 or party_size > limit:
+            refuse("too_many", max=limit)
         if booking.status == BookingStatus.CONFIRMED and party_size > booking.party_size:
+            if registration_state(occurrence, now) != "open":
+                refuse("closed")
             capacity = capacity_of(occurrence)
+            waiting = occurrence.bookings.filter(status=BookingStatus.WAITING).exists()
             if capacity is not None:
                 others = seats_taken(occurrence) - booking.party_size
-                if others + party_size > capacity:
-                    refuse("full")
+                if waiting or others + party_size > capacity:
+                    refuse("full")  # growing must not jump the waiting list
         booking.party_size = party_size
         booking.save(update_fields=["party_size", "updated_at"])
         return promote_waiting_list(occurrence, now)
@@ -315,7 +348,10 @@ def draw_lottery(occurrence_id, seed=None, now=None):
             _notify(booking, "lottery_result")
         occurrence.lottery_drawn_at = now
         occurrence.lottery_log = "\n".join(log)
-        occurrence.save(update_fields=["lottery_drawn_at", "lottery_log", "updated_at"])
+        occurrence.registration_closed = True
+        occurrence.save(
+            update_fields=["lottery_drawn_at", "lottery_log", "registration_closed", "updated_at"]
+        )
         return winners
 
 

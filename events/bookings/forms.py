@@ -77,12 +77,13 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, slots=(), **kwargs):
+    def __init__(self, *args, event, slots=(), limit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        limit = limit or event.max_party_size
         self.fields["party_size"].choices = [
             (n, _("%(n)d person") % {"n": n} if n == 1 else _("%(n)d people") % {"n": n})
-            for n in range(1, event.max_party_size + 1)
+            for n in range(1, limit + 1)
         ]
         if slots:
             self.fields["slot"].required = True

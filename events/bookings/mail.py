@@ -124,40 +124,42 @@ def deliver_mail(mail_id):
 
 
 def send_one(mail_id, now=None):
+    """Send one due mail. The row is claimed in a short transaction and the SMTP
+    conversation happens outside it, so a slow mail server never holds a database lock
+    (on SQLite that lock is the whole database's)."""
     now = now or timezone.now()
     with transaction.atomic():
-        mail = (
-            OutgoingMail.objects.select_for_update()
-            .select_related("booking", "occurrence")
-            .filter(pk=mail_id, status=MailStatus.QUEUED, send_after__lte=now)
-            .first()
-        )
-        if mail is None:
-            return "not due"
-        if mail.kind == "reminder" and not _reminder_still_true(mail):
-            _close(mail, MailStatus.SKIPPED)
-            return "skipped"
-        try:
-            EmailMessage(
-                subject=mail.subject,
-                body=mail.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[mail.to],
-            ).send()
-        except Exception as exc:  # the mail server's problem must not lose the message
-            mail.attempts += 1
-            mail.last_error = type(exc).__name__[:200]
-            if mail.attempts >= MAX_ATTEMPTS:
-                _close(mail, MailStatus.FAILED)
-            else:
-                mail.send_after = now + datetime.timedelta(minutes=2**mail.attempts)
-                mail.save(update_fields=["attempts", "last_error", "send_after"])
-                transaction.on_commit(lambda: _enqueue(mail.pk, mail.send_after))
-            logger.warning("mail %s (%s) failed: %s", mail.pk, mail.kind, mail.last_error)
-            return "retry"
-        mail.sent_at = now
-        _close(mail, MailStatus.SENT)
-        return "sent"
+        claimed = OutgoingMail.objects.filter(
+            pk=mail_id, status=MailStatus.QUEUED, send_after__lte=now
+        ).update(status=MailStatus.SENDING)
+    if not claimed:
+        return "not due"
+    mail = OutgoingMail.objects.select_related("booking", "occurrence").get(pk=mail_id)
+    if mail.kind == "reminder" and not _reminder_still_true(mail):
+        _close(mail, MailStatus.SKIPPED)
+        return "skipped"
+    try:
+        EmailMessage(
+            subject=mail.subject,
+            body=mail.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[mail.to],
+        ).send()
+    except Exception as exc:  # the mail server's problem must not lose the message
+        mail.attempts += 1
+        mail.last_error = type(exc).__name__[:200]
+        if mail.attempts >= MAX_ATTEMPTS:
+            _close(mail, MailStatus.FAILED)
+        else:
+            mail.status = MailStatus.QUEUED
+            mail.send_after = now + datetime.timedelta(minutes=2**mail.attempts)
+            mail.save(update_fields=["status", "attempts", "last_error", "send_after"])
+            transaction.on_commit(lambda: _enqueue(mail.pk, mail.send_after))
+        logger.warning("mail %s (%s) failed: %s", mail.pk, mail.kind, mail.last_error)
+        return "retry"
+    mail.sent_at = now
+    _close(mail, MailStatus.SENT)
+    return "sent"
 
 
 def _reminder_still_true(mail):

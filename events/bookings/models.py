@@ -125,7 +125,10 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         indexes = [models.Index(fields=["occurrence", "status"])]
-        permissions = [("check_in_booking", _("Can check people in"))]
+        permissions = [
+            ("check_in_booking", _("Can check people in")),
+            ("view_all_bookings", _("Can see the bookings of every organisation")),
+        ]
 
     def __str__(self):
         return self.code
@@ -157,6 +160,7 @@ class Booking(models.Model):
 
 class MailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent")

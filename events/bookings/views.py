@@ -15,7 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 import segno
 
-from .capacity import BookingRefused, availability, change_party_size, free_slots, register
+from .capacity import (
+    BookingRefused,
+    availability,
+    change_party_size,
+    free_slots,
+    party_limit,
+    register,
+)
 from .capacity import cancel as cancel_booking
 from .forms import BookingForm, PartySizeForm
 from .models import BookingMode, BookingStatus
@@ -37,7 +44,7 @@ def booking_context(request, event, occurrence, form=None):
     state, label = availability(occurrence)
     slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
     if form is None and state in {"open", "few", "waiting", "lottery"}:
-        form = BookingForm(event=event, slots=slots)
+        form = BookingForm(event=event, slots=slots, limit=party_limit(occurrence))
     from .retention import retention_days
 
     return {
@@ -74,7 +81,7 @@ def _rate_limited(request, email):
 def book(request, event, occurrence):
     """POST from an occurrence page's form."""
     slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
-    form = BookingForm(request.POST, event=event, slots=slots)
+    form = BookingForm(request.POST, event=event, slots=slots, limit=party_limit(occurrence))
 
     def again(message, status):
         context = event.get_context(request)
@@ -139,12 +146,12 @@ def manage(request, token):
     message = None
     form = PartySizeForm(
         request.POST or None,
-        maximum=event.max_party_size if event else booking.party_size,
+        maximum=party_limit(occurrence) if event else booking.party_size,
         initial={"party_size": booking.party_size},
     )
     status = 200
     if request.method == "POST":
-        if booking.is_active and form.is_valid():
+        if booking.is_active and event is not None and form.is_valid():
             try:
                 change_party_size(booking.pk, form.cleaned_data["party_size"])
                 return private(HttpResponseRedirect(request.path + "?changed=1", status=303))

@@ -247,3 +247,35 @@ def test_no_personal_data_in_logs(client, bookable, caplog):
     for text in ("秘密の名前", "secret@example.jp", "車椅子", "secret2@example.jp"):
         assert text not in caplog.text
     assert timezone.now()
+
+
+def test_a_party_larger_than_the_capacity_is_refused_not_queued(client, site_tree):
+    event, occurrence = bookable_event(site_tree.ward, capacity=3, max_party_size=4)
+    html = client.get(f"{event.url}{occurrence.original_date}/").content.decode()
+    assert '<option value="4">' not in html  # the form offers at most the capacity
+    response = post(client, event, occurrence, party_size="4")
+    assert response.status_code == 400 and not Booking.objects.exists()
+    from events.bookings.capacity import BookingRefused, register
+
+    with pytest.raises(BookingRefused):
+        register(occurrence.pk, party_size=4, nickname="四人")
+
+
+def test_after_a_lottery_draw_the_web_form_is_closed(client, site_tree):
+    from events.bookings.capacity import draw_lottery
+
+    event, occurrence = bookable_event(site_tree.ward, booking_mode="lottery", capacity=1)
+    post(client, event, occurrence)
+    draw_lottery(occurrence.pk, seed=1)
+    response = post(client, event, occurrence, nickname="後から")
+    assert response.status_code == 409
+    assert not Booking.objects.filter(nickname="後から").exists()
+
+
+def test_out_of_range_dates_in_filters_are_ignored(client, site_tree):
+    for url in (
+        "/events/?on=9999-12-31",
+        "/events/?on=0001-01-01",
+        "/events/calendar.ics?on=9999-12-31",
+    ):
+        assert client.get(url).status_code == 200, url

@@ -25,6 +25,7 @@ def staff_client(client, site_tree):
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="view_booking"),
         Permission.objects.get(codename="check_in_booking"),
+        Permission.objects.get(codename="view_all_bookings"),
     )
     user.groups.add(group)
     client.force_login(user)

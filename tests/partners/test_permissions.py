@@ -1,0 +1,175 @@
+"""Who may do what: a permission matrix over every role, page subtree and booking list,
+through the admin's real URLs. A refused attempt changes nothing."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+import pytest
+
+from events.bookings import capacity
+from events.bookings.models import Booking
+from events.factories import publish_event
+from events.models import Occurrence
+from home.partners import add_partner, ensure_ward_staff
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "editor_a", "editor_b", "editor_c", "ward_staff", "superuser"]
+
+
+@pytest.fixture
+def world(site_tree):
+    """Partners A and B with one event each, and a joint event of the ward co-hosted by
+    partner C; one booking on each event."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    orgs, users, events = {}, {}, {}
+    for key, name, slug in (
+        ("a", "家族会A", "org-a"),
+        ("b", "当事者会B", "org-b"),
+        ("c", "NPO C", "org-c"),
+    ):
+        result = add_partner(name, "family_association", slug=slug, editors=[f"{key}@example.jp"])
+        result.organisation.save_revision().publish()
+        orgs[key] = result.organisation
+        users[f"editor_{key}"] = result.editors[0]
+    day = timezone.localdate() + timedelta(days=10)
+    common = {"booking_mode": "first_come", "capacity": 10, "start_date": day}
+    events["a"] = publish_event(orgs["a"], title="Aの会", slug="a-event", **common)
+    events["b"] = publish_event(orgs["b"], title="Bの会", slug="b-event", **common)
+    joint = publish_event(site_tree.ward, title="合同相談会", slug="joint", **common)
+    joint.co_hosts = [orgs["c"]]
+    joint.save_revision().publish()
+    events["joint"] = joint
+    user_model = get_user_model()
+    staff = user_model.objects.create_user("staff", "staff@example.jp", "pw")
+    staff.groups.add(ensure_ward_staff())
+    users["ward_staff"] = staff
+    users["superuser"] = user_model.objects.create_superuser("root", "root@example.jp", "pw")
+    bookings = {}
+    for key, event in events.items():
+        occurrence = Occurrence.objects.get(event=event)
+        bookings[key], _token = capacity.register(occurrence.pk, nickname=f"{key}の参加者")
+    return {"orgs": orgs, "users": users, "events": events, "bookings": bookings}
+
+
+def login(client, world, role):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client
+
+
+# Which roles may edit pages in each subtree (and the joint event).
+EDITORS = {
+    "a": {"editor_a", "ward_staff", "superuser"},
+    "b": {"editor_b", "ward_staff", "superuser"},
+    "joint": {"editor_c", "ward_staff", "superuser"},
+}
+PUBLISHERS = {"ward_staff", "superuser"}
+BOOKING_VIEWERS = EDITORS
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", ["a", "b", "joint"])
+def test_page_actions(client, world, role, target):
+    login(client, world, role)
+    event = world["events"][target]
+    allowed = role in EDITORS[target]
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(event.pk,)))
+    assert (edit.status_code == 200) == allowed, (role, target, edit.status_code)
+    explore = client.get(reverse("wagtailadmin_explore", args=(event.get_parent().pk,)))
+    if role == "anonymous":
+        assert explore.status_code == 302
+    # Publishing, deleting and moving are the ward's. Copying only opens a form whose
+    # destinations are where the user may add pages, and the copy is a draft that needs
+    # the ward's approval: everyone who may edit the page may start one.
+    user = world["users"].get(role)
+    permissions = event.permissions_for_user(user) if user else None
+    expected = {
+        "wagtailadmin_pages:delete": role in PUBLISHERS,
+        "wagtailadmin_pages:move": role in PUBLISHERS,
+        "wagtailadmin_pages:unpublish": role in PUBLISHERS,
+        "wagtailadmin_pages:copy": allowed,
+    }
+    for url_name, may in expected.items():
+        response = client.get(reverse(url_name, args=(event.pk,)))
+        assert (response.status_code == 200) == may, (role, target, url_name)
+    if permissions is not None:
+        assert permissions.can_publish() == (role in PUBLISHERS)
+        assert permissions.can_edit() == allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", ["a", "b", "joint"])
+def test_a_refused_edit_changes_nothing(client, world, role, target):
+    if role in EDITORS[target]:
+        pytest.skip("allowed")
+    login(client, world, role)
+    event = world["events"][target]
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=(event.pk,)),
+        {"title": "乗っ取り", "slug": event.slug, "action-publish": "1"},
+    )
+    event.refresh_from_db()
+    assert event.title != "乗っ取り"
+    assert event.latest_revision.content["title"] != "乗っ取り"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", ["a", "b", "joint"])
+def test_booking_lists_exports_and_check_in(client, world, role, target):
+    login(client, world, role)
+    booking = world["bookings"][target]
+    allowed = role in BOOKING_VIEWERS[target]
+    index = client.get(reverse("bookings:index"))
+    if role == "anonymous":
+        assert index.status_code == 302
+    else:
+        shown = booking.nickname in index.content.decode()
+        assert shown == allowed, (role, target)
+    inspect = client.get(reverse("bookings:inspect", args=(booking.pk,)))
+    assert (inspect.status_code == 200) == allowed, (role, target, inspect.status_code)
+    export = client.get(
+        reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=csv"
+    )
+    if export.status_code == 200:
+        text = b"".join(export.streaming_content).decode()
+        assert (booking.nickname in text) == allowed
+    else:
+        assert not allowed
+    xlsx = client.get(reverse("bookings:index") + "?export=xlsx")
+    assert (xlsx.status_code == 200) == (role != "anonymous")
+    desk = reverse("events_desk", args=(booking.occurrence_id,))
+    assert (client.get(desk).status_code == 200) == allowed
+    client.post(desk, {"action": "check_in", "query": booking.code})
+    booking.refresh_from_db()
+    assert (booking.checked_in_at is not None) == allowed
+
+
+def test_co_host_permission_is_revoked_with_the_co_host(client, world):
+    joint = world["events"]["joint"]
+    login(client, world, "editor_c")
+    assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code == 200
+    joint.co_hosts = []
+    joint.save_revision().publish()
+    assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code != 200
+
+
+def test_viewing_and_exporting_bookings_is_audited(client, world):
+    from wagtail.models import ModelLogEntry
+
+    login(client, world, "ward_staff")
+    booking = world["bookings"]["a"]
+    client.get(reverse("events_desk", args=(booking.occurrence_id,)))
+    response = client.get(
+        reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=xlsx"
+    )
+    assert response.status_code == 200
+    entries = ModelLogEntry.objects.filter(action__startswith="ibasho.bookings.")
+    assert {e.action for e in entries} == {"ibasho.bookings.view", "ibasho.bookings.export"}
+    assert all(e.user == world["users"]["ward_staff"] for e in entries)
+    for entry in entries:
+        assert booking.nickname not in str(entry.data) + entry.label
+    assert Booking.objects.count() == 3
