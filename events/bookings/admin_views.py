@@ -229,8 +229,11 @@ def desk(request, occurrence_id):
         "cancelled": sum(1 for b in bookings if b.status == BookingStatus.CANCELLED),
         "checked_in": sum(b.party_size for b in bookings if b.checked_in_at),
     }
+    slot_bookings = {b.slot_id: b for b in bookings if b.slot_id and b.is_active}
+    schedule = [(slot, slot_bookings.get(slot.pk)) for slot in occurrence.slots.order_by("start")]
     context = {
         "occurrence": occurrence,
+        "schedule": schedule,
         "when": format_range_ja(occurrence.start, occurrence.end, occurrence.all_day),
         "bookings": bookings,
         "counts": counts,

@@ -129,3 +129,15 @@ def test_export_of_one_date(staff_client, site_tree):
     assert "一日目の人" in text and "二日目の人" not in text
     desk = staff_client.get(reverse("events_desk", args=(first.pk,))).content.decode()
     assert f"?occurrence={first.pk}&amp;export=xlsx" in desk
+
+
+def test_desk_shows_the_days_appointment_schedule(staff_client, site_tree):
+    _, occurrence = bookable_event(
+        site_tree.ward, booking_mode="appointment", slot_minutes=50, slot_break_minutes=10
+    )
+    slots = list(occurrence.slots.order_by("start"))
+    assert [s.label for s in slots] == ["14:00–14:50", "15:00–15:50"]
+    booking, _token = capacity.register(occurrence.pk, slot_id=slots[1].pk, nickname="相談者")
+    html = staff_client.get(reverse("events_desk", args=(occurrence.pk,))).content.decode()
+    assert "14:00–14:50" in html and "15:00–15:50" in html
+    assert booking.code in html and "相談者" in html
