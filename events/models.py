@@ -643,6 +643,9 @@ class Occurrence(models.Model):
             )
         ]
         indexes = [models.Index(fields=["event", "start"])]
+        permissions = [
+            ("view_booking_audit", _("Can see who viewed or exported booking lists")),
+        ]
 
     def __str__(self):
         return f"{self.display_title} {self.local_start:%Y-%m-%d %H:%M}"

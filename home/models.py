@@ -187,7 +187,10 @@ class OrganisationPage(Page):
     class Meta:
         verbose_name = _("organisation page")
         verbose_name_plural = _("organisation pages")
-        permissions = [("verify_organisation", _("Can mark an organisation as verified"))]
+        permissions = [
+            ("verify_organisation", _("Can mark an organisation as verified")),
+            ("onboard_partner", _("Can onboard partner organisations")),
+        ]
 
 
 @register_setting(icon="help")

@@ -45,7 +45,9 @@ PARTNER_MODEL_PERMISSIONS = (
 WARD_MODEL_PERMISSIONS = (
     *PARTNER_MODEL_PERMISSIONS,
     ("events", "view_all_bookings"),
+    ("events", "view_booking_audit"),
     ("home", "verify_organisation"),
+    ("home", "onboard_partner"),
     ("events", "add_eventcategory"),
     ("events", "change_eventcategory"),
 )
