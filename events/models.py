@@ -236,7 +236,9 @@ class EventPage(RoutablePageMixin, Page):
     )
 
     # Schedule: local Asia/Tokyo dates and clock times.
-    start_date = models.DateField(_("first date"), default=datetime.date.today)
+    # No callable default: it would make Django send a hidden "initial" copy and count
+    # every save as a change (which restarts moderation when a reviewer approves).
+    start_date = models.DateField(_("first date"))
     end_date = models.DateField(
         _("last date of a multi-day event"),
         null=True,

@@ -28,7 +28,15 @@ from .models import OrganisationIndexPage, OrganisationKind, OrganisationPage
 WARD_STAFF_GROUP = "区職員"
 WORKFLOW_NAME = "区の承認"
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page")
-WARD_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "publish_page", "unlock_page")
+WARD_PAGE_PERMISSIONS = (
+    "add_page",
+    "change_page",
+    "bulk_delete_page",
+    "delete_page",
+    "lock_page",
+    "publish_page",
+    "unlock_page",
+)
 COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),

@@ -63,3 +63,19 @@ def test_partner_submits_and_the_ward_approves(live_server, page, screenshot):
     page.goto(f"{base}{event.url}")
     assert page.get_by_role("heading", level=1).inner_text() == "家族交流会（12月は特別編）"
     screenshot(page, "approval-public")
+
+    # A later edit needs approval again; this time the ward approves in the page editor.
+    page.context.clear_cookies()
+    log_in(page, base, "editor-a")
+    page.goto(f"{base}/admin/pages/{event.pk}/edit/")
+    page.locator("#id_title").fill("家族交流会（1月の予定）")
+    with page.expect_navigation():
+        click_hidden(page, 'button[name="action-submit"]')
+    page.context.clear_cookies()
+    log_in(page, base, "ward")
+    page.goto(f"{base}/admin/pages/{event.pk}/edit/")
+    in_editor = 'button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])'
+    with page.expect_navigation():
+        click_hidden(page, in_editor)
+    page.goto(f"{base}{event.url}")
+    assert page.get_by_role("heading", level=1).inner_text() == "家族交流会（1月の予定）"

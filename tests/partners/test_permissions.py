@@ -173,3 +173,48 @@ def test_viewing_and_exporting_bookings_is_audited(client, world):
     for entry in entries:
         assert booking.nickname not in str(entry.data) + entry.label
     assert Booking.objects.count() == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_images_and_documents_per_collection(client, world, role):
+    from wagtail.models import Collection
+
+    import wagtail_factories
+
+    login(client, world, role)
+    items = {}
+    for key in ("a", "b"):
+        collection = Collection.objects.get(name=world["orgs"][key].title)
+        items[key] = (
+            wagtail_factories.ImageFactory(collection=collection, title=f"画像{key}"),
+            wagtail_factories.DocumentFactory(collection=collection, title=f"文書{key}"),
+        )
+    for key, (image, document) in items.items():
+        may = role in {f"editor_{key}", "ward_staff", "superuser"}
+        edit_image = client.get(reverse("wagtailimages:edit", args=(image.pk,)))
+        assert (edit_image.status_code == 200) == may, (role, key, "image")
+        edit_doc = client.get(reverse("wagtaildocs:edit", args=(document.pk,)))
+        assert (edit_doc.status_code == 200) == may, (role, key, "document")
+    if role == "anonymous":
+        return
+    import json
+
+    chooser = json.loads(client.get(reverse("wagtailimages_chooser:choose")).content)["html"]
+    for key in ("a", "b"):
+        may = role in {f"editor_{key}", "ward_staff", "superuser"}
+        assert (f"画像{key}" in chooser) == may, (role, key, "chooser")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organisation_profiles(client, world, role):
+    login(client, world, role)
+    for key in ("a", "b"):
+        organisation = world["orgs"][key]
+        may = role in {f"editor_{key}", "ward_staff", "superuser"}
+        response = client.get(reverse("wagtailadmin_pages:edit", args=(organisation.pk,)))
+        assert (response.status_code == 200) == may, (role, key)
+        user = world["users"].get(role)
+        if user is not None:
+            permissions = organisation.permissions_for_user(user)
+            assert permissions.can_publish() == (role in PUBLISHERS)
+            assert permissions.can_delete() == (role in PUBLISHERS), (role, key)
