@@ -8,12 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from events import urls as events_urls
 from events.bookings import urls as booking_urls
+from ibasho import urls as ibasho_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
     path("", include(events_urls)),
+    path("", include(ibasho_urls)),
 ]
 
 if settings.DEBUG:

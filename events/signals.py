@@ -16,8 +16,12 @@ from .models import EventCategory, EventPage
 from .occurrences import materialise, withdraw
 
 
-@receiver(page_published, sender=EventPage)
+# Receivers take every page and check the type: subclasses of EventPage (ibasho places)
+# send these signals with their own class as the sender.
+@receiver(page_published)
 def event_published(sender, instance, **kwargs):
+    if not isinstance(instance, EventPage):
+        return
     record_sequence(instance)
     materialise(instance)
     grant_co_host_permissions(instance)
@@ -51,8 +55,10 @@ def grant_co_host_permissions(event):
             )
 
 
-@receiver(page_unpublished, sender=EventPage)
+@receiver(page_unpublished)
 def event_unpublished(sender, instance, **kwargs):
+    if not isinstance(instance, EventPage):
+        return
     withdraw(instance)
     purge_feeds(instance)
 
@@ -62,8 +68,10 @@ def event_deleted(sender, instance, **kwargs):
     withdraw(instance, keep_title=True)
 
 
-@receiver(post_page_move, sender=EventPage)
+@receiver(post_page_move)
 def event_moved(sender, instance, parent_page_after, **kwargs):
+    if not issubclass(sender, EventPage):
+        return
     # The host is the parent organisation; moving an event to another one changes it.
     EventPage.objects.filter(pk=instance.pk).update(host_id=parent_page_after.pk)
     invalidate_documents()

@@ -180,9 +180,9 @@ class OrganisationPage(Page):
     ]
 
     parent_page_types = ["home.OrganisationIndexPage"]
-    # Events (and, once they exist, ibasho) are children of the organisation that runs
-    # them. Named lazily: home never imports the apps that build on it.
-    subpage_types = ["events.EventPage"]
+    # Events and ibasho are children of the organisation that runs them. Named lazily:
+    # home never imports the apps that build on it.
+    subpage_types = ["events.EventPage", "ibasho.IbashoPage"]
 
     class Meta:
         verbose_name = _("organisation page")

@@ -4,6 +4,7 @@ Everything that differs between machines is read from the environment once, here
 (12-factor). ``dev``, ``test`` and ``production`` only change what they must.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -171,6 +172,13 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_ROOT = BASE_DIR / "static"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
+# Leaflet's JavaScript and CSS, served from our own static files: the django-leaflet package
+# bundles them. Its Django app is not installed (it would pull in GeoDjango and GDAL).
+_leaflet = importlib.util.find_spec("leaflet")
+if _leaflet is not None and _leaflet.submodule_search_locations:
+    STATICFILES_DIRS.append(
+        ("leaflet", Path(_leaflet.submodule_search_locations[0]) / "static" / "leaflet")
+    )
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -221,5 +229,21 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# The ibasho map's tiles: OpenStreetMap by default, or GSI (地理院タイル). The list of places
+# works without them (and without JavaScript).
+MAP_TILES = {
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">'
+        "OpenStreetMap</a> contributors",
+    },
+    "gsi": {
+        "url": "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+        "attribution": '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+    },
+}
+IBASHO_MAP_TILES = MAP_TILES.get(os.environ.get("IBASHO_MAP_TILES", "osm"), MAP_TILES["osm"])
+IBASHO_MAP_CENTRE = (35.7289, 139.7166)  # Toshima ward
 
 SITE_DESCRIPTION = _("Events and safe places (ibasho) of the hikikomori support programme")

@@ -23,7 +23,11 @@ def log_in(page, base, username):
 
 
 def click_hidden(page, selector):
-    """Buttons in the editor's footer sit in a dropdown menu: click the real button."""
+    """Buttons in the editor's footer sit in a dropdown menu: click the real button, once
+    the editor's scripts (rich text fields) have started, as a person would."""
+    page.wait_for_load_state("networkidle")
+    if "/edit/" in page.url:
+        page.wait_for_selector(".Draftail-Editor", state="attached")
     page.locator(selector).first.evaluate("button => button.click()")
 
 

@@ -3,9 +3,9 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from events.models import EventIndexPage
+from events.models import EventIndexPage, EventPage
 from home.models import HomePage, OrganisationIndexPage, OrganisationPage, StandardPage
-from ibasho.models import IbashoIndexPage
+from ibasho.models import IbashoIndexPage, IbashoPage
 
 
 class PageTypeRulesTests(WagtailPageTestCase):
@@ -23,6 +23,7 @@ class PageTypeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(OrganisationIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(OrganisationIndexPage, {OrganisationPage})
         self.assertAllowedParentPageTypes(OrganisationPage, {OrganisationIndexPage})
+        self.assertAllowedSubpageTypes(OrganisationPage, {EventPage, IbashoPage})
 
     def test_calendar_and_map_indexes_hang_from_home(self):
         self.assertAllowedParentPageTypes(EventIndexPage, {HomePage})

@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: load the demo content. Safe to run again and again.
 
-Each installed app may provide a ``demo_content`` module with ``seed(command)``; they
-run in ``INSTALLED_APPS`` order, so ``home`` builds the tree the others hang from.
+Each installed app may provide a ``demo_content`` module with ``seed(command)`` and an
+optional ``finish(command)``; seeds run in ``INSTALLED_APPS`` order, so ``home`` builds the
+tree the others hang from, and every ``finish`` runs after all seeds.
 """
 
 from importlib import import_module
@@ -16,10 +17,17 @@ class Command(BaseCommand):
     help = "Create or update the demo content (idempotent)."
 
     def handle(self, *args, **options):
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo_content"
-            if find_spec(module_name) is None:
-                continue
+        modules = [
+            import_module(f"{app_config.name}.demo_content")
+            for app_config in apps.get_app_configs()
+            if find_spec(f"{app_config.name}.demo_content") is not None
+        ]
+        for module in modules:
             with transaction.atomic():
-                import_module(module_name).seed(self)
+                module.seed(self)
+        # Pages that describe the others (e.g. the list of feeds) come last.
+        for module in modules:
+            if hasattr(module, "finish"):
+                with transaction.atomic():
+                    module.finish(self)
         self.stdout.write(self.style.SUCCESS("デモ用コンテンツを用意しました。"))
