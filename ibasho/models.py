@@ -70,6 +70,12 @@ class IbashoIndexPage(RoutablePageMixin, Page):
 
         return print_view(request, self)
 
+    @path("print/pdf/", name="print_pdf")
+    def print_pdf(self, request):
+        from .views import print_pdf
+
+        return print_pdf(request, self)
+
 
 class IbashoPage(EventPage):
     kind = models.CharField(

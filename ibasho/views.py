@@ -137,6 +137,18 @@ def geojson(request):
     return response
 
 
+def _print_groups():
+    """``[(area, [place, …])]`` with each place's full URL, for the print list and PDF."""
+    from events.feeds import event_path, site_root_path
+
+    root = site_root_path()
+    groups = {}
+    for place in visible_places():
+        place.print_url = settings.BASE_URL + event_path(place, root)
+        groups.setdefault(place.area or str(_("Online")), []).append(place)
+    return sorted(groups.items())
+
+
 def print_view(request, index_page):
     """An A4 list grouped by area, with opening times and a QR code to each page: what the
     ward pastes into the special issue and leaflets."""
@@ -144,15 +156,32 @@ def print_view(request, index_page):
 
     import segno
 
-    from events.feeds import event_path, site_root_path
-
-    root = site_root_path()
-    groups = {}
-    for place in visible_places():
-        url = settings.BASE_URL + event_path(place, root)
-        place.qr_svg = segno.make(url, error="m").svg_inline(scale=3, title=place.title)
-        place.print_url = url
-        groups.setdefault(place.area or str(_("Online")), []).append(place)
+    groups = _print_groups()
+    for _area, places in groups:
+        for place in places:
+            place.qr_svg = segno.make(place.print_url, error="m").svg_inline(
+                scale=3, title=place.title
+            )
     context = index_page.get_context(request)
-    context["groups"] = sorted(groups.items())
+    context["groups"] = groups
     return TemplateResponse(request, "ibasho/ibasho_print.html", context)
+
+
+def print_pdf(request, index_page):
+    """The same list as a PDF download."""
+    from home.models import ConsultationDesk
+
+    from .pdf import ibasho_pdf
+
+    desk = ConsultationDesk.for_request(request)
+    groups = [(area, [(p, p.print_url) for p in places]) for area, places in _print_groups()]
+    body = ibasho_pdf(
+        groups,
+        title="居場所マップ",
+        intro="安心して過ごせる場所です。話さなくても大丈夫です。"
+        "開いている日時や行き方は、QRコードからご覧ください。",
+        footer=f"{desk.name} {desk.phone} {desk.anonymous_note}",
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="ibasho-map.pdf"'
+    return response

@@ -194,3 +194,17 @@ def test_map_uses_our_own_leaflet_and_configurable_tiles(client, site_tree, sett
     from django.contrib.staticfiles import finders
 
     assert finders.find("leaflet/leaflet.js")
+
+
+def test_print_list_as_pdf(client, site_tree):
+    place(site_tree.ward, "a", area="池袋")
+    place(site_tree.ward, "b", area="大塚")
+    response = client.get("/ibasho/print/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "ibasho-map.pdf" in response["Content-Disposition"]
+    body = response.content
+    assert body.startswith(b"%PDF") and len(body) > 2000
+    assert b"HeiseiKakuGo" in body  # Japanese text with the PDF reader's own font
+    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in body  # A4
+    assert b"secret-ibasho" not in body

@@ -1,0 +1,90 @@
+"""The printable ibasho map list as a PDF (A4), for the ward's special issue and leaflets.
+
+reportlab's built-in Japanese CID font means no font files to ship; PDF readers supply the
+glyphs. Each place gets its opening times, address, organisation and a QR code to its page.
+"""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "HeiseiKakuGo-W5"
+QR_SIZE = 26 * mm
+
+
+def _styles():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    base = {"fontName": FONT, "wordWrap": "CJK"}
+    return {
+        "title": ParagraphStyle("title", fontSize=18, leading=24, spaceAfter=4 * mm, **base),
+        "intro": ParagraphStyle("intro", fontSize=9.5, leading=14, spaceAfter=4 * mm, **base),
+        "area": ParagraphStyle("area", fontSize=13, leading=18, spaceBefore=4 * mm, **base),
+        "name": ParagraphStyle("name", fontSize=11.5, leading=16, **base),
+        "text": ParagraphStyle("text", fontSize=9, leading=13, **base),
+    }
+
+
+def _qr(url):
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0]
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def ibasho_pdf(groups, title, intro, footer):
+    """``groups`` is ``[(area, [(place, url), …]), …]``; returns the PDF's bytes."""
+    styles = _styles()
+    story = [Paragraph(escape(title), styles["title"]), Paragraph(escape(intro), styles["intro"])]
+    for area, places in groups:
+        story.append(Paragraph(escape(area), styles["area"]))
+        rows = []
+        for place, url in places:
+            host = place.host.title if place.host else ""
+            where = place.venue_address
+            if place.nearest_station:
+                where += f"（{place.nearest_station}）"
+            text = [
+                Paragraph(escape(place.title), styles["name"]),
+                Paragraph(escape(place.schedule_text), styles["text"]),
+                Paragraph(escape(where or "オンライン"), styles["text"]),
+                Paragraph(escape(f"運営：{host}"), styles["text"]),
+                Paragraph(escape(url), styles["text"]),
+            ]
+            rows.append([text, _qr(url)])
+        table = Table(rows, colWidths=[150 * mm, 30 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+                ]
+            )
+        )
+        story.append(table)
+    story += [Spacer(1, 6 * mm), Paragraph(escape(footer), styles["text"])]
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+    )
+    document.build(story)
+    return buffer.getvalue()
