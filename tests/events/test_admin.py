@@ -174,7 +174,8 @@ def test_a_draft_has_no_occurrences_until_published(editor_client, site_tree):
 
 
 def test_categories_are_seeded_and_editable_as_snippets(editor_client):
-    names = list(EventCategory.objects.values_list("name", flat=True))
+    # The eight categories of the programme, in order (ibasho adds its own 居場所).
+    names = [n for n in EventCategory.objects.values_list("name", flat=True) if n != "居場所"]
     assert names == [
         "合同相談会",
         "家族交流会",
