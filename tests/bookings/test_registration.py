@@ -191,7 +191,9 @@ def test_closed_and_not_yet_open_windows(client, site_tree):
     response = post(client, event, occurrence)
     assert response.status_code == 409
     assert "まだ申し込みを受け付けていません" in response.content.decode()
-    soon_event, soon = bookable_event(site_tree.ward, slug="soon", start_date=days_ahead(1))
+    soon_event, soon = bookable_event(
+        site_tree.ward, slug="soon", start_date=days_ahead(1), booking_closes_days_before=2
+    )
     response = post(client, soon_event, soon)
     assert response.status_code == 409
     assert "受付を終了しました" in response.content.decode()
