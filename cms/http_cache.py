@@ -2,12 +2,14 @@
 any change bumps, strong ETags, and conditional GET without rebuilding the document."""
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 VERSION_KEY = "generated-documents:version"
+CHANGED_KEY = "generated-documents:changed-at"
 TIMEOUT = 6 * 60 * 60
 
 
@@ -20,7 +22,12 @@ def documents_version():
 
 
 def invalidate_documents():
-    """Call on any change that a generated document may show (publish, unpublish, …)."""
+    """Call on any change that a generated document may show (publish, unpublish, …).
+
+    The time of the change is kept too: a withdrawal removes rows, so the data alone would
+    give an older Last-Modified and clients asking If-Modified-Since would keep the
+    withdrawn event."""
+    cache.set(CHANGED_KEY, int(time.time()), None)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -36,7 +43,8 @@ def cached_document(request, key, build, content_type, max_age=900, s_maxage=360
     body = None
     if meta is None:
         body, last_modified = build()
-        meta = (quote_etag(hashlib.sha256(body).hexdigest()[:40]), int(last_modified.timestamp()))
+        modified = max(int(last_modified.timestamp()), cache.get(CHANGED_KEY) or 0)
+        meta = (quote_etag(hashlib.sha256(body).hexdigest()[:40]), modified)
         cache.set_many({cache_key: body, f"{cache_key}:meta": meta}, TIMEOUT)
     etag, modified = meta
     headers = {

@@ -444,3 +444,24 @@ def test_the_share_your_calendar_page_lists_the_feeds(client, site_tree):
     assert "/events/category/lecture.ics" in html
     assert "/partners/toshima-ward/calendar.ics" in html
     assert "Outlook" in html and "Thunderbird" in html and "Google カレンダー" in html
+
+
+def test_withdrawing_an_event_moves_last_modified_forward(client, site_tree):
+    import time
+
+    from django.utils.http import parse_http_date
+
+    keep = publish_event(
+        site_tree.ward, slug="keep", start_date=timezone.localdate() + datetime.timedelta(3)
+    )
+    gone = publish_event(
+        site_tree.ward, slug="gone", start_date=timezone.localdate() + datetime.timedelta(4)
+    )
+    first = get_feed(client)
+    time.sleep(1.1)
+    gone.unpublish()
+    second = client.get("/events/calendar.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert second.status_code == 200, "a client polling by date must see the withdrawal"
+    assert parse_http_date(second["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    assert f"event-{gone.pk}@" not in second.content.decode()
+    assert f"event-{keep.pk}@" in second.content.decode()
