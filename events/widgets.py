@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 import recurrence
 import recurrence.exceptions
 
-from .schedules import WEEKDAYS_JA
+from .schedules import WEEKDAYS_JA, _local_date
 
 REPEAT_NONE = ""
 REPEAT_DAILY = "daily"
@@ -173,13 +173,3 @@ def rule_text(repeat, weekdays, positions, until, count, exdates):
     if not rrules and not dates:
         return ""
     return recurrence.serialize(recurrence.Recurrence(rrules=rrules, exdates=dates))
-
-
-def _local_date(value):
-    from .schedules import TOKYO
-
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(TOKYO)
-        return value.date()
-    return value

@@ -195,6 +195,11 @@ def test_is_referenced_looks_through_every_reverse_relation(site_tree):
     event = publish_event(site_tree.ward)
     row = Occurrence.objects.get(event=event)
     assert occurrence_rules.is_referenced(row) is False
+    # A booking (a model this module never names) protects the date.
+    from events.bookings.models import Booking
+
+    Booking.objects.create(occurrence=row, code="ACDEF3", status="confirmed", nickname="匿名")
+    assert occurrence_rules.is_referenced(row) is True
 
 
 def test_unpublish_removes_dates_and_republish_restores_them(site_tree):
