@@ -6,15 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from events import urls as events_urls
 from events.bookings import urls as booking_urls
+from events.feeds import urls as feed_urls
 from ibasho import urls as ibasho_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
-    path("", include(events_urls)),
+    path("", include(feed_urls)),
     path("", include(ibasho_urls)),
 ]
 

@@ -263,8 +263,8 @@ def finish(command):
 
 def demo_bookings():
     """A few registrations on the family gathering's next date (once)."""
-    from .bookings.capacity import BookingRefused, register
     from .bookings.models import Booking
+    from .bookings.registration import BookingRefused, register
     from .models import Occurrence
 
     event = EventPage.objects.filter(slug="family-gathering").first()

@@ -40,7 +40,7 @@ PLACES = [
         "RRULE:FREQ=MONTHLY;BYDAY=1SA,3SA",
         T(14, 0),
         T(16, 0),
-        {"kind": "cafe", "who_for": "family", "fee": 200, "fee_note": "飲み物代"},
+        {"kind": "cafe", "audience": "family", "fee": 200, "fee_note": "飲み物代"},
     ),
     (
         "peer-hotspace",
@@ -53,7 +53,7 @@ PLACES = [
         "RRULE:FREQ=WEEKLY;BYDAY=WE",
         T(12, 0),
         T(18, 0),
-        {"kind": "peer_meeting", "who_for": "self", "quiet_room": True},
+        {"kind": "peer_meeting", "audience": "self", "quiet_room": True},
     ),
     (
         "tsunagu-te",
@@ -80,7 +80,6 @@ PLACES = [
         T(13, 0),
         T(16, 0),
         {
-            "who_for": "women",
             "women_only": True,
             "booking_mode": "first_come",
             "capacity": 8,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from events.bookings import views as booking_views
+from events.bookings import web as booking_web
 from events.bookings.models import Booking, BookingStatus
 from events.bookings.tokens import hash_token
 
@@ -145,7 +145,7 @@ def test_the_honeypot_stops_bots(client, bookable):
 
 
 def test_rate_limits_per_address(client, bookable, monkeypatch):
-    monkeypatch.setitem(booking_views.RATE_LIMITS, "ip", (3, 3600))
+    monkeypatch.setitem(booking_web.RATE_LIMITS, "ip", (3, 3600))
     event, occurrence = bookable
     for _ in range(3):
         assert post(client, event, occurrence).status_code == 303
@@ -156,7 +156,7 @@ def test_rate_limits_per_address(client, bookable, monkeypatch):
 
 
 def test_rate_limits_per_email(client, bookable, monkeypatch):
-    monkeypatch.setitem(booking_views.RATE_LIMITS, "email", (2, 3600))
+    monkeypatch.setitem(booking_web.RATE_LIMITS, "email", (2, 3600))
     event, occurrence = bookable
     for _ in range(2):
         assert post(client, event, occurrence, email="a@example.jp").status_code == 303
@@ -254,14 +254,14 @@ def test_a_party_larger_than_the_capacity_is_refused_not_queued(client, site_tre
     assert '<option value="4">' not in html  # the form offers at most the capacity
     response = post(client, event, occurrence, party_size="4")
     assert response.status_code == 400 and not Booking.objects.exists()
-    from events.bookings.capacity import BookingRefused, register
+    from events.bookings.registration import BookingRefused, register
 
     with pytest.raises(BookingRefused):
         register(occurrence.pk, party_size=4, nickname="四人")
 
 
 def test_after_a_lottery_draw_the_web_form_is_closed(client, site_tree):
-    from events.bookings.capacity import draw_lottery
+    from events.bookings.lottery import draw_lottery
 
     event, occurrence = bookable_event(site_tree.ward, booking_mode="lottery", capacity=1)
     post(client, event, occurrence)

@@ -13,7 +13,8 @@ import recurrence
 
 from events.factories import EventPageFactory, category, publish_event
 from events.models import EventException, Occurrence
-from events.schedules import TOKYO, format_date_ja
+from events.schedule_text import format_date_ja
+from events.schedules import TOKYO
 from home.factories import OrganisationPageFactory
 
 pytestmark = pytest.mark.django_db

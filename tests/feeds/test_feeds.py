@@ -14,7 +14,7 @@ import recurrence
 import recurring_ical_events
 
 from events.factories import category, publish_event
-from events.feeds import feed_window
+from events.feeds.ics import feed_window
 from events.models import EventException, EventPage, Occurrence, OccurrenceStatus
 from events.schedules import TOKYO
 from home.factories import OrganisationPageFactory

@@ -12,8 +12,8 @@ from django.utils import timezone
 import pytest
 import recurrence
 
-from events.bookings import capacity
-from events.bookings.capacity import BookingRefused
+from events.bookings import registration
+from events.bookings.registration import BookingRefused
 from events.factories import category
 from events.models import Occurrence
 from events.schedules import TOKYO
@@ -83,7 +83,7 @@ def test_geojson_is_valid_and_public_only(client, site_tree):
 
 def test_filters(client, site_tree):
     place(site_tree.ward, "tuesday", weekday=1)
-    place(site_tree.ward, "women", weekday=5, who_for="women", area="目白", fee=300)
+    place(site_tree.ward, "women", weekday=5, women_only=True, area="目白", fee=300)
     place(site_tree.family, "stepfree", weekday=2, step_free=True, area="巣鴨")
 
     def names(query):
@@ -155,12 +155,12 @@ def test_visit_booking_obeys_capacity_through_the_same_code(site_tree):
         recurrence=None,
     )
     occurrence = Occurrence.objects.get(event=item)
-    capacity.register(occurrence.pk, nickname="一人目")
-    capacity.register(occurrence.pk, nickname="二人目")
-    third, _token = capacity.register(occurrence.pk, nickname="三人目")
+    registration.register(occurrence.pk, nickname="一人目")
+    registration.register(occurrence.pk, nickname="二人目")
+    third, _token = registration.register(occurrence.pk, nickname="三人目")
     assert third.status == "waiting"
     with pytest.raises(BookingRefused):
-        capacity.register(occurrence.pk, nickname="電話", channel="phone")
+        registration.register(occurrence.pk, nickname="電話", channel="phone")
     assert category("family-gathering")  # the default categories are still there
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import registration
 from events.bookings.models import Booking
 from events.factories import publish_event
 from events.models import Occurrence
@@ -51,7 +51,7 @@ def world(site_tree):
     bookings = {}
     for key, event in events.items():
         occurrence = Occurrence.objects.get(event=event)
-        bookings[key], _token = capacity.register(occurrence.pk, nickname=f"{key}の参加者")
+        bookings[key], _token = registration.register(occurrence.pk, nickname=f"{key}の参加者")
     return {"orgs": orgs, "users": users, "events": events, "bookings": bookings}
 
 

@@ -12,8 +12,6 @@ Only public facts go in: no bookings, names, e-mail addresses of people, or meet
 """
 
 import datetime
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, replace
 
@@ -24,9 +22,11 @@ import icalendar
 import recurrence
 from icalendar import Calendar, Event, vDuration, vRecur
 
-from .models import AttendanceMode, EventPage, OccurrenceStatus
-from .occurrences import horizon_days
-from .schedules import TOKYO, expand
+from ..choices import BookingStatus, OccurrenceStatus
+from ..models import EventFeedState, EventPage
+from ..occurrences import horizon_days
+from ..public_urls import page_path, site_root_path
+from ..schedules import TOKYO, expand
 
 PRODID = "-//ibasho//ibasho event calendar 1.0//JA"
 TZID = "Asia/Tokyo"
@@ -89,6 +89,8 @@ def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, dateti
             continue
         if event.last_published_at:
             last_modified = max(last_modified, event.last_published_at)
+        for row in event_rows:
+            row.event = event  # the rows read their event's venue: no query per row
         for component in event_components(event, event_rows, root_path):
             calendar.add_component(component)
     for row in imported:
@@ -266,7 +268,7 @@ def _vevent(event, row, uid, root_path, start=None):
     location = _location(event, row)
     if location:
         component.add("LOCATION", location)
-    url = settings.BASE_URL + event_path(event, root_path)
+    url = settings.BASE_URL + page_path(event, root_path)
     if row is not None and row.event_id:
         url += f"{row.original_date.isoformat()}/"
     component.add("URL", url)
@@ -275,9 +277,7 @@ def _vevent(event, row, uid, root_path, start=None):
     host = event.host
     if host is not None:
         address = (
-            f"mailto:{host.email}"
-            if host.email
-            else settings.BASE_URL + event_path(host, root_path)
+            f"mailto:{host.email}" if host.email else settings.BASE_URL + page_path(host, root_path)
         )
         component.add("ORGANIZER", address, parameters={"CN": host.title})
     component.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
@@ -286,8 +286,6 @@ def _vevent(event, row, uid, root_path, start=None):
 
 
 def _sequence(event):
-    from .models import EventFeedState
-
     try:
         return event.feed_state.sequence
     except EventFeedState.DoesNotExist:
@@ -295,16 +293,10 @@ def _sequence(event):
 
 
 def _location(event, row):
-    if event.attendance_mode == AttendanceMode.ONLINE:
-        return "オンライン"
-    name = (row.venue_name if row is not None and row.venue_name else "") or event.venue_name
-    address = (
-        row.venue_address if row is not None and row.venue_name else ""
-    ) or event.venue_address
-    text = "、".join(part for part in (name, address) if part)
-    if event.attendance_mode == AttendanceMode.HYBRID:
-        text = f"{text}（オンライン参加も可）" if text else "オンライン"
-    return text
+    """The feed's LOCATION: a date's own venue when it moved, else the event's."""
+    if row is not None:
+        return row.location_text
+    return event.location_text
 
 
 def _description(event, row, root_path):
@@ -315,7 +307,7 @@ def _description(event, row, root_path):
         lines += [f"{prefix}{row.note}", ""]
     lines.append(event.summary)
     lines.append("")
-    lines.append(f"対象：{event.get_audience_display()}")
+    lines.append(f"対象：{event.audience_label}")
     rules = [str(rule) for rule in event.audience_rules]
     if rules:
         lines.append("・".join(rules))
@@ -326,21 +318,8 @@ def _description(event, row, root_path):
     if event.host is not None:
         lines.append(f"主催：{event.host.title}")
     lines.append("")
-    lines.append(f"詳細・申し込み：{settings.BASE_URL}{event_path(event, root_path)}")
+    lines.append(f"詳細・申し込み：{settings.BASE_URL}{page_path(event, root_path)}")
     return "\n".join(lines)
-
-
-def site_root_path():
-    """The default site's root ``url_path``: page paths are made relative to it."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.url_path if site else "/"
-
-
-def event_path(event, root_path):
-    """The event's path on the site (its ``url_path`` less the site root's)."""
-    return "/" + event.url_path[len(root_path) :].lstrip("/")
 
 
 def _imported_component(row):
@@ -358,55 +337,6 @@ def _imported_component(row):
         component.add("URL", row.url)
     component.add("STATUS", "CANCELLED" if row.is_cancelled else "CONFIRMED")
     return component
-
-
-# ------------------------------------------------------------------------------------------
-# SEQUENCE: increases when an event's time or place changes
-
-
-def schedule_fingerprint(event):
-    """A digest of everything that decides when and where the event happens."""
-    facts = {
-        "dates": [str(event.start_date), str(event.end_date)],
-        "times": [str(event.start_time), str(event.end_time), event.all_day],
-        "rule": recurrence.serialize(event.recurrence) if event.recurrence else "",
-        "options": [
-            event.skip_public_holidays,
-            event.skip_year_end,
-            event.only_weekends_and_holidays,
-        ],
-        "place": [event.attendance_mode, event.venue_name, event.venue_address],
-        "changes": sorted(
-            json.dumps(
-                [
-                    str(e.original_date),
-                    e.kind,
-                    str(e.new_date),
-                    str(e.new_start_time),
-                    str(e.new_end_time),
-                    e.new_venue_name,
-                    e.new_venue_address,
-                ]
-            )
-            for e in event.exceptions.all()
-        ),
-    }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
-
-
-def record_sequence(event):
-    """Bump the event's SEQUENCE when its time or place changed since the last publish."""
-    from .models import EventFeedState
-
-    fingerprint = schedule_fingerprint(event)
-    state, created = EventFeedState.objects.get_or_create(
-        event=event, defaults={"fingerprint": fingerprint}
-    )
-    if not created and state.fingerprint != fingerprint:
-        state.fingerprint = fingerprint
-        state.sequence += 1
-        state.save(update_fields=["fingerprint", "sequence"])
-    return state.sequence
 
 
 # ------------------------------------------------------------------------------------------
@@ -433,20 +363,20 @@ def booking_calendar(booking, manage_url):
     component.add("DTEND", _value(timing.end, all_day))
     component.add("SUMMARY", f"ご予約（予約番号 {booking.code}）")
     lines = [f"予約番号：{booking.code}", f"人数：{booking.party_size}名"]
-    confirmed = booking.status == "confirmed"
+    confirmed = booking.status == BookingStatus.CONFIRMED
     if event is not None:
         lines.insert(0, event.title)
-        if confirmed and event.meeting_link and event.attendance_mode != AttendanceMode.IN_PERSON:
-            lines.append(f"オンライン参加：{event.meeting_link}")
-        if event.venue_access and event.attendance_mode != AttendanceMode.ONLINE:
+        if booking.meeting_link:
+            lines.append(f"オンライン参加：{booking.meeting_link}")
+        if event.venue_access and event.has_venue:
             lines.append(f"行き方：{event.venue_access}")
-        location = _location(event, occurrence)
+        location = occurrence.location_text
         if location:
             component.add("LOCATION", location)
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
     component.add("DESCRIPTION", "\n".join(lines))
     component.add("URL", manage_url)
-    if booking.status == "cancelled" or occurrence.is_cancelled:
+    if booking.status == BookingStatus.CANCELLED or occurrence.is_cancelled:
         status = "CANCELLED"
     else:
         status = "CONFIRMED" if confirmed else "TENTATIVE"
