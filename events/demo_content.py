@@ -12,7 +12,6 @@ import recurrence
 from home.demo import upsert_page
 from home.models import OrganisationPage
 
-from .categories import ensure_default_categories
 from .models import AttendanceMode, Audience, EventCategory, EventException, EventPage
 from .occurrences import planned_occurrences
 from .schedules import TOKYO
@@ -233,7 +232,6 @@ def events(today):
 
 
 def seed(command):
-    ensure_default_categories(EventCategory)
     today = timezone.now().astimezone(TOKYO).date()
     categories = {c.slug: c for c in EventCategory.objects.all()}
     organisations = {o.slug: o for o in OrganisationPage.objects.all()}

@@ -108,17 +108,7 @@ PLACES = [
 
 
 def seed(command):
-    # Created by ibasho's data migration; recreated here if a test run flushed it.
-    category, _created = EventCategory.objects.get_or_create(
-        slug="ibasho",
-        defaults={
-            "name": "居場所",
-            "name_en": "Ibasho (place)",
-            "colour": "dimgray",
-            "icon": "🏠",
-            "sort_order": 100,
-        },
-    )
+    category = EventCategory.objects.get(slug="ibasho")  # from ibasho's data migration
     for org, slug, title, area, station, lat, lon, rule, start, end, extra in PLACES:
         parent = OrganisationPage.objects.get(slug=org)
         fields = {

@@ -44,17 +44,13 @@ def next_openings(places, now):
     have not ended, in one query."""
     openings = {}
     rows = (
-        Occurrence.objects.filter(
-            event__in=[p.pk for p in places],
-            start__gte=now - datetime.timedelta(hours=12),
-            start__lt=now + OPENINGS_AHEAD,
-        )
+        Occurrence.objects.upcoming(now)
+        .filter(event__in=[p.pk for p in places], start__lt=now + OPENINGS_AHEAD)
         .exclude(status=OccurrenceStatus.CANCELLED)
         .order_by("start")
     )
     for occurrence in rows:
-        if occurrence.end > now:
-            openings.setdefault(occurrence.event_id, []).append(occurrence)
+        openings.setdefault(occurrence.event_id, []).append(occurrence)
     return openings
 
 

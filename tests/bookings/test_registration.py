@@ -9,6 +9,7 @@ import pytest
 from events.bookings import web as booking_web
 from events.bookings.models import Booking, BookingStatus
 from events.bookings.tokens import hash_token
+from events.factories import publish_event
 
 from .conftest import bookable_event, days_ahead
 
@@ -278,3 +279,51 @@ def test_out_of_range_dates_in_filters_are_ignored(client, site_tree):
         "/events/calendar.ics?on=9999-12-31",
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seat_lock_refuses_to_run_outside_a_transaction(site_tree):
+    from events.bookings import locking
+
+    _, occurrence = bookable_event(site_tree.ward)
+    with pytest.raises(locking.NotInTransaction):
+        locking.lock_occurrence(occurrence.pk)
+
+
+def test_staff_close_and_reopen_through_the_booking_service(client, bookable):
+    from events.bookings.registration import BookingRefused, register, set_registration_closed
+
+    _, occurrence = bookable
+    set_registration_closed(occurrence.pk, closed=True)
+    with pytest.raises(BookingRefused) as refused:
+        register(occurrence.pk, nickname="匿名")
+    assert refused.value.code == "closed"
+    set_registration_closed(occurrence.pk, closed=False)
+    booking, _token = register(occurrence.pk, nickname="匿名")
+    assert booking.status == "confirmed"
+
+
+def test_the_event_page_asks_availability_in_constant_queries(client, site_tree):
+    """The next dates' availability comes from one query for all of them, not per date."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import recurrence
+
+    def count(event):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        return len(queries)
+
+    one, _ = bookable_event(site_tree.ward, slug="once")
+    weekly = publish_event(
+        site_tree.ward,
+        slug="weekly",
+        booking_mode="first_come",
+        capacity=10,
+        start_date=days_ahead(3),
+        recurrence=recurrence.deserialize("RRULE:FREQ=WEEKLY"),
+    )
+    assert weekly.occurrences.count() > 10
+    client.get(one.url)
+    assert count(weekly) == count(one)

@@ -370,7 +370,7 @@ def test_feeds_by_category_organisation_and_event(client, site_tree):
     assert titles("/events/calendar.ics?category=family-gathering") == {"交流会B", "合同C"}
     assert titles("/events/calendar.ics") == {"講演会A", "交流会B", "合同C"}
     assert "COLOR:steelblue" in get_feed(client, "/events/category/lecture.ics").content.decode()
-    assert family.pk
+    assert titles(f"{family.url}calendar.ics") == {"交流会B"}
     assert client.get("/events/category/nothing.ics").status_code == 404
 
 
@@ -426,8 +426,8 @@ def test_feed_queries_do_not_grow_with_the_number_of_events(client, site_tree):
     urls = ["/events/calendar.ics", "/partners/toshima-ward/calendar.ics"]
     add(0, 10)
     small = [count(url) for url in urls]
-    add(10, 290)
-    assert EventPage.objects.count() == 300
+    add(10, 20)
+    assert EventPage.objects.count() == 30
     assert [count(url) for url in urls] == small
     assert max(small) <= 8, small
 
