@@ -12,6 +12,7 @@ The table of results is written to ``test-artifacts/interop.md``.
 import datetime
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 from django.core.cache import cache
@@ -300,3 +301,24 @@ def test_client_shows_exactly_the_sites_occurrences(client, feeds):
     assert not disagreeing, "\n".join(
         f"{name}: {line}" for name, found in disagreeing.items() for line in found[:6]
     )
+
+
+def test_every_client_shows_the_demo_calendar_exactly(site_tree, tmp_path):
+    """The demo's whole-site feed (seed_demo: ibasho openings, 休日相談, a moved joint fair,
+    series ending inside the window), which every other public feed is a subset of."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    window_start = datetime.datetime.combine(today, T(0, 0)) - TOKYO_OFFSET
+    window_start = window_start.replace(tzinfo=datetime.UTC)
+    rows = Occurrence.objects.visible().filter(
+        start__gte=window_start, start__lt=window_start + datetime.timedelta(DAYS)
+    )
+    path = tmp_path / "demo.ics"
+    demo = _save(Client(), tmp_path, "demo", "/events/calendar.ics", expected_rows(rows))
+    assert demo.path == path and len(demo.expected) > 300
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        readings = list(pool.map(lambda c: read(c, path, today.isoformat(), DAYS), CLIENTS))
+    found = {reading.client: problems(reading, demo.expected) for reading in readings}
+    assert not any(found.values()), {client: lines[:6] for client, lines in found.items()}
