@@ -19,10 +19,14 @@ from events.schedules import TOKYO, is_public_holiday
 
 pytestmark = pytest.mark.django_db
 
-D = datetime.date
 T = datetime.time
 RULE = recurrence.deserialize
 MAX_EXDATES = 50
+
+
+def next_weekday(day, weekday):
+    """The first date on or after ``day`` that falls on ``weekday`` (0 = Monday)."""
+    return day + datetime.timedelta((weekday - day.weekday()) % 7)
 
 
 def feed(client, url="/events/calendar.ics"):
@@ -124,7 +128,8 @@ def test_until_is_half_a_day_after_the_last_start(client, site_tree):
     """Item 2: rrule.js compares UNTIL with wall-clock time, so UNTIL exactly at the last
     start (in UTC) lost the last date there. 12 hours later is the same set: the next start
     of a daily rule would be a day later."""
-    wednesday = D(2026, 12, 2)
+    today = timezone.localdate()
+    wednesday = next_weekday(today + datetime.timedelta(2), 2)
     timed = publish_event(
         site_tree.ward,
         slug="timed",
@@ -136,29 +141,34 @@ def test_until_is_half_a_day_after_the_last_start(client, site_tree):
     daily = publish_event(
         site_tree.ward,
         slug="daily",
-        start_date=D(2026, 12, 7),
+        start_date=today + datetime.timedelta(3),
         start_time=T(23, 0),
         end_time=T(23, 30),
         recurrence=RULE("RRULE:FREQ=DAILY;COUNT=4"),
     )
+    saturday = next_weekday(today + datetime.timedelta(2), 5)
     all_day = publish_event(
         site_tree.ward,
         slug="all-day",
-        start_date=D(2026, 12, 5),
-        end_date=D(2026, 12, 6),
+        start_date=saturday,
+        end_date=saturday + datetime.timedelta(1),
         all_day=True,
         recurrence=RULE("RRULE:FREQ=MONTHLY;BYDAY=1SA;COUNT=3"),
     )
     body = feed(client)
     text = "\n".join(unfolded_lines(body))
     # The 6th Wednesday 18:00 JST is 09:00 UTC; plus 12 hours.
-    assert "RRULE:FREQ=WEEKLY;UNTIL=20270106T210000Z;BYDAY=WE" in text
+    last_wednesday = wednesday + datetime.timedelta(weeks=5)
+    assert f"RRULE:FREQ=WEEKLY;UNTIL={last_wednesday:%Y%m%d}T210000Z;BYDAY=WE" in text
     # The 4th night 23:00 JST (14:00 UTC) plus 12 hours: before the next night's 23:00.
+    last_night = datetime.datetime.combine(today + datetime.timedelta(6), T(23, 0), tzinfo=TOKYO)
     until = series(body, daily)["RRULE"]["UNTIL"][0]
-    assert until == datetime.datetime(2026, 12, 11, 2, 0, tzinfo=datetime.UTC)
-    assert until < datetime.datetime(2026, 12, 11, 23, 0, tzinfo=TOKYO)
+    assert until == last_night + datetime.timedelta(hours=12)
+    assert until.utcoffset() == datetime.timedelta(0)  # written in UTC ("Z")
+    assert until < last_night + datetime.timedelta(days=1)
     # All-day rules keep a DATE, the last date itself.
-    assert series(body, all_day)["RRULE"]["UNTIL"] == [D(2027, 2, 6)]
+    last_date = max(row_starts(all_day))
+    assert series(body, all_day)["RRULE"]["UNTIL"] == [last_date]
     for event, count in ((timed, 6), (daily, 4), (all_day, 3)):
         assert shown_starts(body, event) == row_starts(event)
         assert len(row_starts(event)) == count
@@ -167,17 +177,19 @@ def test_until_is_half_a_day_after_the_last_start(client, site_tree):
 def test_a_moved_date_is_excluded_from_the_rule_and_shown_once_at_its_new_time(client, site_tree):
     """Item 3: with RECURRENCE-ID, calcurse showed a moved date at both times; the moved
     date is now an EXDATE of the rule plus a VEVENT of its own."""
+    saturday = next_weekday(timezone.localdate() + datetime.timedelta(2), 5)
     event = publish_event(
         site_tree.ward,
-        start_date=D(2026, 12, 5),
+        start_date=saturday,
         recurrence=RULE("RRULE:FREQ=WEEKLY;BYDAY=SA;COUNT=4"),
     )
+    second = saturday + datetime.timedelta(7)
     event.exceptions = [
         EventException(
-            original_date=D(2026, 12, 12),
+            original_date=second,
             kind="moved",
             reason="会場の都合",
-            new_date=D(2026, 12, 13),
+            new_date=second + datetime.timedelta(1),
             new_start_time=T(10, 0),
             new_end_time=T(12, 0),
         )
@@ -186,14 +198,15 @@ def test_a_moved_date_is_excluded_from_the_rule_and_shown_once_at_its_new_time(c
     body = feed(client)
     assert b"RECURRENCE-ID" not in body
     master = series(body, event)
+    old_time = datetime.datetime.combine(second, T(14, 0), tzinfo=TOKYO)
+    new_time = datetime.datetime.combine(second + datetime.timedelta(1), T(10, 0), tzinfo=TOKYO)
     excluded = [value.dt for prop in exdate_properties(master) for value in prop.dts]
-    assert excluded == [datetime.datetime(2026, 12, 12, 14, 0, tzinfo=TOKYO)]
+    assert excluded == [old_time]
     (moved,) = [c for c in components(body, event) if "RRULE" not in c]
     assert moved["UID"] != master["UID"]
-    assert moved.decoded("DTSTART") == datetime.datetime(2026, 12, 13, 10, 0, tzinfo=TOKYO)
+    assert moved.decoded("DTSTART") == new_time
     starts = shown_starts(body, event)
-    assert datetime.datetime(2026, 12, 12, 14, 0, tzinfo=TOKYO) not in starts
-    assert starts.count(datetime.datetime(2026, 12, 13, 10, 0, tzinfo=TOKYO)) == 1
+    assert old_time not in starts and starts.count(new_time) == 1
     assert starts == row_starts(event)
 
 
