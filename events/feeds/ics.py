@@ -2,11 +2,12 @@
 own text).
 
 A recurring event is one VEVENT with an RRULE whose DTSTART is the first date of the rule in
-the feed's window and whose UNTIL is the last one we have materialised; every date of the
-rule that does not take place (a holiday, the year-end closure, a cancellation) is an EXDATE
-of exactly the same type and time; moved or annotated dates are VEVENTs with the same UID
-and a RECURRENCE-ID. Anything a single rule cannot say exactly is written out date by date.
-So a client expanding the feed gets exactly our ``Occurrence`` rows.
+the feed's window and whose UNTIL is half a day after the last one we have materialised;
+every date of the rule that does not take place (a holiday, the year-end closure, a
+cancellation) is an EXDATE of exactly the same type and time; a moved or annotated date is
+an EXDATE too, plus a VEVENT of its own. Anything a single rule cannot say exactly is
+written out date by date. So a client expanding the feed gets exactly our ``Occurrence``
+rows; tests/interop checks that with real clients.
 
 Only public facts go in: no bookings, names, e-mail addresses of people, or meeting links.
 """
@@ -35,6 +36,11 @@ HISTORY = datetime.timedelta(days=365)
 FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UTC = datetime.UTC
+# At most this many values in one EXDATE property (calcurse refuses lines over about 8 KB).
+EXDATES_PER_LINE = 50
+# UNTIL is the last start plus this (see _series).
+UNTIL_MARGIN = datetime.timedelta(hours=12)
+_OTHER_BYPARTS = ("bysetpos", "bymonth", "bymonthday", "byyearday", "byweekno")
 
 
 @dataclass(frozen=True)
@@ -160,12 +166,21 @@ def event_components(event, rows, root_path):
 
 
 def _series(event, rows, root_path):
-    """One VEVENT with RRULE/EXDATE plus RECURRENCE-ID overrides, or None when the schedule
-    cannot be said that way exactly (several rules, exclusion rules)."""
+    """One VEVENT with RRULE/EXDATE plus a dated VEVENT for each moved or annotated date,
+    or None when the schedule cannot be said that way exactly (several rules, exclusion
+    rules, more than one start a day). Forms every client in tests/interop reads: short
+    EXDATE lines (calcurse drops a series with a line over about 8 KB), UNTIL half a day
+    after the last start (rrule.js compares it with wall-clock time and would drop the last
+    date; the next start is a day later), and no RECURRENCE-ID (calcurse ignores it and
+    would show a changed date twice)."""
     rule_object = event.recurrence
     if not rule_object or len(rule_object.rrules) != 1 or rule_object.exrules:
         return None
     rule = rule_object.rrules[0]
+    if rule.freq > recurrence.DAILY or any(
+        getattr(rule, name, None) for name in ("byhour", "byminute", "bysecond")
+    ):
+        return None  # the schedule keeps one start a day; such a rule would give more
     # The bare rule: no holiday options, no exclusion or extra dates.
     bare = replace(
         event.schedule,
@@ -183,16 +198,24 @@ def _series(event, rows, root_path):
         last_row.original_date + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=TOKYO
     )
     instances = expand(bare, window_start, window_end)
+    recur = _recur(rule)
+    weekend_days = _weekend_days(event, rule)
+    if weekend_days is not None:
+        # "Only weekends and holidays" on an every-day rule: the rule's Saturdays and
+        # Sundays as a weekly rule; the weekday holidays become dated VEVENTs (extras).
+        instances = [i for i in instances if i.original_date.weekday() in weekend_days]
+        recur = vRecur(FREQ="WEEKLY", BYDAY=[WEEKDAY_CODES[day] for day in weekend_days])
     if not instances:
         return None
     by_date = {row.original_date: row for row in rows}
     instance_dates = {i.original_date for i in instances}
     master = _vevent(event, None, event_uid(event), root_path, start=instances[0])
-    recur = _recur(rule)
     last = instances[-1]
-    recur["UNTIL"] = last.original_date if last.all_day else last.start.astimezone(UTC)
+    recur["UNTIL"] = (
+        last.original_date if last.all_day else (last.start + UNTIL_MARGIN).astimezone(UTC)
+    )
     master.add("RRULE", recur)
-    exdates, overrides = [], []
+    exdates, changed = [], set()
     for instance in instances:
         row = by_date.get(instance.original_date)
         if row is None or row.status == OccurrenceStatus.CANCELLED:
@@ -203,17 +226,33 @@ def _series(event, rows, root_path):
             or row.start != instance.start
             or row.end != instance.end
         ):
-            override = _vevent(event, row, event_uid(event), root_path)
-            override.add("RECURRENCE-ID", _value(instance.start, instance.all_day))
-            overrides.append(override)
-    if exdates:
-        master.add("EXDATE", exdates)
+            exdates.append(_value(instance.start, instance.all_day))
+            changed.add(row.original_date)
+    for offset in range(0, len(exdates), EXDATES_PER_LINE):
+        master.add("EXDATE", exdates[offset : offset + EXDATES_PER_LINE])
     extras = [
         _vevent(event, row, f"{event_uid(event)}-{row.original_date.isoformat()}", root_path)
         for row in rows
-        if row.original_date not in instance_dates
+        if row.original_date not in instance_dates or row.original_date in changed
     ]
-    return [master, *overrides, *extras]
+    return [master, *extras]
+
+
+def _weekend_days(event, rule):
+    """For "only weekends and holidays" on a rule giving every day (or every one of some
+    weekdays), the weekdays (5, 6) it keeps on Saturdays and Sundays; else None."""
+    if (
+        not event.only_weekends_and_holidays
+        or (rule.interval or 1) != 1
+        or rule.freq not in (recurrence.DAILY, recurrence.WEEKLY)
+        or any(getattr(rule, name, None) for name in _OTHER_BYPARTS)
+    ):
+        return None
+    weekdays = [recurrence.to_weekday(day) for day in rule.byday or []]
+    if any(day.index for day in weekdays) or (rule.freq == recurrence.WEEKLY and not weekdays):
+        return None  # positions in the month, or only DTSTART's weekday
+    days = {5, 6} & {day.number for day in weekdays} if weekdays else {5, 6}
+    return sorted(days) or None
 
 
 def _recur(rule):
@@ -351,7 +390,9 @@ def booking_calendar(booking, manage_url):
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
-    calendar.add("METHOD", "PUBLISH")
+    # No METHOD: this is the person's own copy, not a scheduling message. METHOD:PUBLISH
+    # would make it one, which needs an ORGANIZER (libical's validator refuses it without);
+    # an organiser's name would also show the host on a shared screen.
     calendar.add_component(_tokyo_timezone())
     component = Event()
     component.add("UID", f"booking-{booking.code}@{_host_name()}")
