@@ -11,9 +11,9 @@ import pytest
 import recurrence
 import recurring_ical_events
 
-from events.bookings import capacity
+from events.bookings import registration
 from events.factories import publish_event
-from events.feeds import feed_window
+from events.feeds.ics import feed_window
 from events.models import EventException, Occurrence
 from events.schedules import TOKYO, is_public_holiday
 
@@ -228,7 +228,7 @@ def test_public_feeds_publish_with_an_organizer_and_the_booking_ics_without_meth
     vevents = public.walk("VEVENT")
     assert vevents and all("ORGANIZER" in c for c in vevents)
     occurrence = Occurrence.objects.filter(event=event).order_by("start").first()
-    booking, token = capacity.register(occurrence.pk, nickname="匿名")
+    booking, token = registration.register(occurrence.pk, nickname="匿名")
     private = icalendar.Calendar.from_ical(feed(client, f"/booking/{token}/calendar.ics"))
     assert "METHOD" not in private
     (component,) = private.walk("VEVENT")

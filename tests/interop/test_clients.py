@@ -24,7 +24,7 @@ from django.utils import timezone
 import pytest
 import recurrence
 
-from events.bookings import capacity
+from events.bookings import registration
 from events.factories import category, publish_event
 from events.models import EventException, Occurrence
 
@@ -208,7 +208,7 @@ def feeds(django_db_setup, django_db_blocker, tmp_path_factory):
         tree = build_site_tree()
         events = build_events(tree, today)
         occurrence = Occurrence.objects.get(event=events["bookable"])
-        booking, token = capacity.register(occurrence.pk, party_size=2, nickname="匿名")
+        booking, token = registration.register(occurrence.pk, party_size=2, nickname="匿名")
         visible = Occurrence.objects.visible().filter(window)
         public = {
             "all": ("/events/calendar.ics", visible),
