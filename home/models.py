@@ -3,6 +3,7 @@
 Also the consultation desk shown in every footer, as a site setting.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +14,21 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .text import single_line_errors
 
 
-class HomePage(Page):
+class OneLineTextMixin:
+    """Single-line text fields (the title, names, phone numbers…) refuse line breaks and
+    control characters: they end up in e-mail subjects, calendar lines and exports."""
+
+    def clean(self):
+        super().clean()
+        errors = single_line_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class HomePage(OneLineTextMixin, Page):
     """The site root: who we are, what happens soon, where to ask for help."""
 
     intro = models.TextField(
@@ -51,7 +64,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(OneLineTextMixin, Page):
     """A plain content page: about the programme, privacy, how to share our calendar."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
@@ -72,7 +85,7 @@ class StandardPage(Page):
         verbose_name_plural = _("standard pages")
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(OneLineTextMixin, Page):
     """/partners/: every organisation, grouped by kind."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
@@ -111,7 +124,7 @@ class OrganisationKind(models.TextChoices):
     PARTNER_MUNICIPALITY = "partner_municipality", _("Partner municipality")
 
 
-class OrganisationPage(Page):
+class OrganisationPage(OneLineTextMixin, Page):
     """One organisation (the ward included). Its events and ibasho are its children, so
     Wagtail's tree permissions give each partner its own subtree."""
 
@@ -194,7 +207,7 @@ class OrganisationPage(Page):
 
 
 @register_setting(icon="help")
-class ConsultationDesk(BaseSiteSetting):
+class ConsultationDesk(OneLineTextMixin, BaseSiteSetting):
     """The ward's consultation desk, shown in every footer and behind "相談する"."""
 
     name = models.CharField(_("desk name"), max_length=120, blank=True)

@@ -21,7 +21,9 @@ from django.utils import timezone
 
 import icalendar
 import recurrence
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur, vText
+
+from home.text import multi_line, single_line
 
 from ..choices import BookingStatus, OccurrenceStatus
 from ..models import EventFeedState, EventPage
@@ -111,10 +113,10 @@ def _calendar(info):
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
     calendar.add("UID", str(uuid.uuid5(uuid.NAMESPACE_URL, settings.BASE_URL + info.path)))
-    calendar.add("NAME", info.name)
-    calendar.add("X-WR-CALNAME", info.name)
-    calendar.add("DESCRIPTION", info.description)
-    calendar.add("X-WR-CALDESC", info.description)
+    calendar.add("NAME", _line(info.name))
+    calendar.add("X-WR-CALNAME", _line(info.name))
+    calendar.add("DESCRIPTION", _text(info.description))
+    calendar.add("X-WR-CALDESC", _text(info.description))
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add("URL", settings.BASE_URL + info.path)
     # icalendar 7.3 drops VALUE=DURATION unless asked and writes a plain timedelta for an
@@ -124,6 +126,16 @@ def _calendar(info):
     if info.colour:
         calendar.add("COLOR", info.colour)  # a CSS colour name (RFC 7986)
     return calendar
+
+
+def _line(value):
+    """A one-line TEXT value: no line breaks or control characters, escaped as TEXT."""
+    return vText(single_line(str(value)))
+
+
+def _text(value):
+    """A multi-line TEXT value (DESCRIPTION): control characters removed, escaped."""
+    return vText(multi_line(str(value)))
 
 
 def _tokyo_timezone():
@@ -302,23 +314,23 @@ def _vevent(event, row, uid, root_path, start=None):
         title = f"【中止】{title}"
     elif row is not None and row.status == OccurrenceStatus.MOVED:
         title = f"【変更】{title}"
-    component.add("SUMMARY", title)
-    component.add("DESCRIPTION", _description(event, row, root_path))
+    component.add("SUMMARY", _line(title))
+    component.add("DESCRIPTION", _text(_description(event, row, root_path)))
     location = _location(event, row)
     if location:
-        component.add("LOCATION", location)
+        component.add("LOCATION", _line(location))
     url = settings.BASE_URL + page_path(event, root_path)
     if row is not None and row.event_id:
         url += f"{row.original_date.isoformat()}/"
     component.add("URL", url)
     if event.category_id:
-        component.add("CATEGORIES", [event.category.name])
+        component.add("CATEGORIES", [_line(event.category.name)])
     host = event.host
     if host is not None:
         address = (
             f"mailto:{host.email}" if host.email else settings.BASE_URL + page_path(host, root_path)
         )
-        component.add("ORGANIZER", address, parameters={"CN": host.title})
+        component.add("ORGANIZER", address, parameters={"CN": _line(host.title)})
     component.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("CLASS", "PUBLIC")
     return component
@@ -369,9 +381,9 @@ def _imported_component(row):
     component.add("LAST-MODIFIED", stamp)
     component.add("DTSTART", _value(row.start, row.all_day))
     component.add("DTEND", _value(row.end, row.all_day))
-    component.add("SUMMARY", row.title)
+    component.add("SUMMARY", _line(row.title))
     if row.venue_name:
-        component.add("LOCATION", row.venue_name)
+        component.add("LOCATION", _line(row.venue_name))
     if row.url:
         component.add("URL", row.url)
     component.add("STATUS", "CANCELLED" if row.is_cancelled else "CONFIRMED")
@@ -413,9 +425,9 @@ def booking_calendar(booking, manage_url):
             lines.append(f"行き方：{event.venue_access}")
         location = occurrence.location_text
         if location:
-            component.add("LOCATION", location)
+            component.add("LOCATION", _line(location))
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
-    component.add("DESCRIPTION", "\n".join(lines))
+    component.add("DESCRIPTION", _text("\n".join(lines)))
     component.add("URL", manage_url)
     if booking.status == BookingStatus.CANCELLED or occurrence.is_cancelled:
         status = "CANCELLED"

@@ -21,6 +21,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from home.blocks import BaseStreamBlock
+from home.text import single_line_errors
 
 from .. import event_context
 from ..bookings import web as web_bookings
@@ -118,7 +119,7 @@ class EventPage(
 
     def clean(self):
         super().clean()
-        errors = {**self.schedule_errors(), **self.image_errors()}
+        errors = {**single_line_errors(self), **self.schedule_errors(), **self.image_errors()}
         if errors:
             raise ValidationError(errors)
 
@@ -239,6 +240,8 @@ class EventException(Orderable):
 
     def clean(self):
         super().clean()
+        if errors := single_line_errors(self):
+            raise ValidationError(errors)
         if self.kind == ExceptionKind.CANCELLED and not self.reason:
             raise ValidationError({"reason": _("Say briefly why the date is cancelled.")})
         if self.kind == ExceptionKind.MOVED and not (

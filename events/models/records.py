@@ -4,12 +4,15 @@ bookings read, and the feed bookkeeping. They know event pages only by a lazy re
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
+
+from home.text import single_line_errors
 
 from ..choices import CATEGORY_COLOURS, AttendanceMode, OccurrenceStatus, location_text
 from ..schedules import TOKYO
@@ -45,6 +48,11 @@ class EventCategory(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def clean(self):
+        super().clean()
+        if errors := single_line_errors(self):
+            raise ValidationError(errors)
 
     @property
     def display_name(self):

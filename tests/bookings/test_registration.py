@@ -327,3 +327,20 @@ def test_the_event_page_asks_availability_in_constant_queries(client, site_tree)
     assert weekly.occurrences.count() > 10
     client.get(one.url)
     assert count(weekly) == count(one)
+
+
+def test_control_characters_are_dropped_from_what_people_type(client, bookable):
+    event, occurrence = bookable
+    response = post(
+        client,
+        event,
+        occurrence,
+        nickname="ひ\x07まわり\r\nさん",
+        municipality="練馬\x1b区",
+        needs="一行目\r\n二行目\x0b",
+    )
+    assert response.status_code == 303
+    booking = Booking.objects.get()
+    assert booking.nickname == "ひまわり さん"
+    assert booking.municipality == "練馬区"
+    assert booking.needs == "一行目\n二行目"
