@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "cms",
     "home",
     "events",
     "ibasho",
@@ -124,6 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Periodic jobs (manage.py run_periodic): intervals in seconds by job name, and extra jobs
+# as "name=module:function@seconds" (comma-separated).
+PERIODIC_INTERVALS = {}
+PERIODIC_EXTRA_JOBS = env_list("PERIODIC_EXTRA_JOBS")
 
 
 # Cache: Redis when REDIS_URL is set (shared by several app servers, used for rate
