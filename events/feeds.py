@@ -14,6 +14,7 @@ Only public facts go in: no bookings, names, e-mail addresses of people, or meet
 import datetime
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, replace
 
@@ -138,6 +139,13 @@ def _tokyo_timezone():
 
 def event_uid(event):
     return f"event-{event.pk}@{_host_name()}"
+
+
+def is_own_uid(uid):
+    """True for a UID this site gives its own events (``event_uid``, also with the date
+    suffix of a date written out alone): how a partner's copy of our event is recognised."""
+    pattern = rf"event-\d+@{re.escape(_host_name())}(-\d{{4}}-\d{{2}}-\d{{2}})?"
+    return re.fullmatch(pattern, uid or "") is not None
 
 
 def _host_name():

@@ -12,7 +12,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from cms.http_cache import invalidate_documents
 
 from .feeds import record_sequence
-from .models import EventCategory, EventPage
+from .importers.signals import partner_events_changed
+from .models import EventCategory, EventPage, PartnerFeed
 from .occurrences import materialise, withdraw
 
 
@@ -88,6 +89,9 @@ def any_page_changed(sender, **kwargs):
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 @receiver(post_save, sender=EventCategory)
+@receiver(post_save, sender=PartnerFeed)
+@receiver(post_delete, sender=PartnerFeed)
+@receiver(partner_events_changed)
 def feed_inputs_changed(sender, **kwargs):
     invalidate_documents()
 
