@@ -25,7 +25,7 @@ import icalendar
 import recurrence
 from icalendar import Calendar, Event, vDuration, vRecur
 
-from .models import AttendanceMode, EventPage, OccurrenceStatus
+from .models import AttendanceMode, EventPage, OccurrenceStatus, PartnerFeed
 from .occurrences import horizon_days
 from .schedules import TOKYO, expand
 
@@ -92,8 +92,15 @@ def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, dateti
             last_modified = max(last_modified, event.last_published_at)
         for component in event_components(event, event_rows, root_path):
             calendar.add_component(component)
+    # Partner events only from calendars whose owner chose to re-publish them.
+    feeds = PartnerFeed.objects.filter(include_in_our_feeds=True).select_related(
+        "organisation", "category"
+    )
+    feeds = feeds.in_bulk({row.feed_id for row in imported if row.feed_id})
     for row in imported:
-        calendar.add_component(_imported_component(row))
+        if row.feed_id in feeds:
+            row.feed = feeds[row.feed_id]
+            calendar.add_component(_imported_component(row))
     return calendar.to_ical(), last_modified
 
 
@@ -352,20 +359,38 @@ def event_path(event, root_path):
 
 
 def _imported_component(row):
+    """A partner's date as the partner published it: its own UID (and RECURRENCE-ID for a
+    date of a series), so a calendar that also subscribes to the partner, or the partner
+    itself, recognises it instead of showing it twice."""
     component = Event()
     component.add("UID", row.external_uid or f"occurrence-{row.pk}@{_host_name()}")
+    if row.external_recurrence_id:
+        component.add("RECURRENCE-ID", _recurrence_id(row.external_recurrence_id))
     stamp = row.updated_at.astimezone(UTC).replace(microsecond=0)
     component.add("DTSTAMP", stamp)
     component.add("LAST-MODIFIED", stamp)
     component.add("DTSTART", _value(row.start, row.all_day))
     component.add("DTEND", _value(row.end, row.all_day))
     component.add("SUMMARY", row.title)
+    if row.description:
+        component.add("DESCRIPTION", row.description)
     if row.venue_name:
         component.add("LOCATION", row.venue_name)
-    if row.url:
-        component.add("URL", row.url)
+    url = row.get_url()
+    if url:
+        component.add("URL", url)
+    if row.feed.category_id:
+        component.add("CATEGORIES", [row.feed.category.name])
     component.add("STATUS", "CANCELLED" if row.is_cancelled else "CONFIRMED")
+    component.add("CLASS", "PUBLIC")
     return component
+
+
+def _recurrence_id(key):
+    if len(key) == 8:
+        return datetime.datetime.strptime(key, "%Y%m%d").date()  # noqa: DTZ007
+    moment = datetime.datetime.strptime(key, "%Y%m%dT%H%M%SZ")  # noqa: DTZ007
+    return moment.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------------
