@@ -49,18 +49,29 @@ class Outcome:
             return _("%(name)s: not imported. %(reason)s") % {"name": name, "reason": self.error}
         if self.not_modified:
             return _("%(name)s: unchanged since the last refresh.") % {"name": name}
-        text = _(
-            "%(name)s: %(total)d dates (%(created)d new, %(updated)d changed, %(deleted)d removed)"
-        ) % {
+        counts = {
             "name": name,
             "total": self.stored.total,
             "created": self.stored.created,
             "updated": self.stored.updated,
             "deleted": self.stored.deleted,
+            "left": len(self.problems),
         }
         if self.problems:
-            text += _(", %(count)d left out") % {"count": len(self.problems)}
-        return text + "."
+            return (
+                _(
+                    "%(name)s: %(total)d dates (%(created)d new, %(updated)d changed, "
+                    "%(deleted)d removed), %(left)d left out."
+                )
+                % counts
+            )
+        return (
+            _(
+                "%(name)s: %(total)d dates (%(created)d new, %(updated)d changed, "
+                "%(deleted)d removed)."
+            )
+            % counts
+        )
 
 
 def parse_window(now):
