@@ -49,6 +49,8 @@ def parse_isolated(data, window_start, window_end, limits=None, memory_mb=1024, 
     try:
         answer = json.loads(finished.stdout)
     except ValueError:
+        if b"MemoryError" in finished.stderr:  # ran out while failing: nothing was written
+            raise Rejected("too_big") from None
         raise Rejected("crashed", f"exit {finished.returncode}") from None
     if not answer.get("ok"):
         raise Rejected(answer.get("code", "crashed"), answer.get("detail", ""))
@@ -93,10 +95,25 @@ def _limit_self(memory_mb, cpu_seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
 
+def _near_memory_limit(memory_mb):
+    """Whether the address space came close to the limit (icalendar turns a MemoryError
+    inside its parser into "cannot parse", sometimes without a trace of the cause)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) > memory_mb * 1024 * 0.85
+    except (OSError, ValueError):
+        pass
+    return False
+
+
 def main():
     stdin = sys.stdin.buffer
     header = json.loads(stdin.readline())
     _limit_self(header["memory_mb"], header["cpu_seconds"])
+    # Kept until an answer must be written after memory ran out, then freed for it.
+    ballast = bytearray(4 * 1024 * 1024)
     data = stdin.read()
     window_start, window_end = (datetime.datetime.fromisoformat(v) for v in header["window"])
     started = time.monotonic()
@@ -110,7 +127,10 @@ def main():
         answer = {"ok": True, "result": result_to_json(result, stats)}
     except Rejected as rejected:
         answer = {"ok": False, "code": rejected.code, "detail": rejected.detail}
+        if rejected.code == "unparseable" and _near_memory_limit(header["memory_mb"]):
+            answer = {"ok": False, "code": "too_big"}
     except MemoryError:
+        del ballast
         answer = {"ok": False, "code": "too_big"}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
     sys.stdout.flush()
