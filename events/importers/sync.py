@@ -58,9 +58,11 @@ def store(feed, occurrences, window_start, now, problems=None, state=None) -> St
     stored = Stored()
     with transaction.atomic():
         PartnerFeed.objects.select_for_update().filter(pk=feed.pk).first()
+        # Every row of the feed, history included: a date that comes back into the window
+        # (an event moved from the past to the future) reuses its row.
         existing = {
             (row.external_uid, row.external_recurrence_id): row
-            for row in Occurrence.objects.filter(feed=feed, end__gt=window_start)
+            for row in Occurrence.objects.filter(feed=feed)
         }
         to_create, to_update, seen = [], [], set()
         for item in occurrences:
@@ -93,7 +95,7 @@ def store(feed, occurrences, window_start, now, problems=None, state=None) -> St
                 stored.unchanged += 1
         Occurrence.objects.bulk_create(to_create, batch_size=500)
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=500)
-        gone = [row.pk for row in existing.values()]
+        gone = [row.pk for row in existing.values() if row.end > window_start]
         old = Occurrence.objects.filter(feed=feed, end__lt=min(window_start, now - KEEP_PAST))
         stored.deleted = Occurrence.objects.filter(pk__in=gone).delete()[0] + old.delete()[0]
         stored.created, stored.updated = len(to_create), len(to_update)

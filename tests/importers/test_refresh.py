@@ -85,6 +85,27 @@ def test_changes_and_deletions_upstream_arrive_with_the_next_refresh(served_feed
     assert c.status == OccurrenceStatus.CANCELLED
 
 
+def test_history_stays_and_a_date_moved_back_into_the_window_reuses_its_row(
+    served_feed, feed_server
+):
+    feed_server.route("/feed.ics", body=ics(event("a@p", day(-40)), event("b@p", day(3))))
+    refresh_feed(served_feed, force=True)  # a@p is before the window: not imported
+    assert [r.external_uid for r in rows(served_feed)] == ["b@p"]
+    Occurrence.objects.filter(feed=served_feed).update(
+        start=day(-40), end=day(-40) + datetime.timedelta(hours=2)
+    )  # b@p now lies in the past, as if imported long ago
+    feed_server.route("/feed.ics", body=ics(event("b@p", day(5))))
+    refresh_feed(served_feed, force=True)
+    (row,) = rows(served_feed)
+    assert row.start == day(5)
+    feed_server.route("/feed.ics", body=ics(event("c@p", day(6))))
+    Occurrence.objects.filter(feed=served_feed).update(
+        start=day(-40), end=day(-40) + datetime.timedelta(hours=2)
+    )
+    refresh_feed(served_feed, force=True)
+    assert [r.external_uid for r in rows(served_feed)] == ["b@p", "c@p"]  # history kept
+
+
 def test_not_modified_changes_nothing(served_feed, feed_server):
     calls = []
 
