@@ -91,13 +91,18 @@ class EventFilterForm(PlainTextFormMixin, forms.Form):
         """Apply the filters in force (``applied``)."""
         data = self.applied(exclude)
         if data.get("category"):
-            occurrences = occurrences.filter(event__category__slug=data["category"])
+            occurrences = occurrences.filter(
+                Q(event__category__slug=data["category"])
+                | Q(event__isnull=True, feed__category__slug=data["category"])
+            )
         if data.get("audience"):
             occurrences = occurrences.filter(audience_q(data["audience"]))
         if data.get("organisation"):
             slug = data["organisation"]
             hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))
-            occurrences = occurrences.filter(event__in=hosted.values("pk"))
+            occurrences = occurrences.filter(
+                Q(event__in=hosted.values("pk")) | Q(feed__organisation__slug=slug)
+            )
         if data.get("area"):
             occurrences = occurrences.filter(event__area=data["area"])
         if data.get("online"):

@@ -9,8 +9,16 @@ from wagtail.permissions import register_permission_policy
 
 from .bookings.admin_views import BookingPermissionPolicy, booking_viewset, desk, desk_index
 from .bookings.models import Booking
+from .importers.admin import PartnerFeedPermissionPolicy, partner_feed_viewset
+from .importers.models import PartnerFeed
 
 register_permission_policy(Booking, BookingPermissionPolicy(Booking))
+register_permission_policy(PartnerFeed, PartnerFeedPermissionPolicy(PartnerFeed))
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_feed_viewset():
+    return partner_feed_viewset
 
 
 @hooks.register("register_admin_viewset")

@@ -49,6 +49,10 @@ PARTNER_MODEL_PERMISSIONS = (
     ("wagtailadmin", "access_admin"),
     ("events", "view_booking"),
     ("events", "check_in_booking"),
+    # A partner proposes its own calendar for import; the ward enables it.
+    ("events", "add_partnerfeed"),
+    ("events", "change_partnerfeed"),
+    ("events", "view_partnerfeed"),
 )
 WARD_MODEL_PERMISSIONS = (
     *PARTNER_MODEL_PERMISSIONS,
@@ -58,6 +62,8 @@ WARD_MODEL_PERMISSIONS = (
     ("home", "onboard_partner"),
     ("events", "add_eventcategory"),
     ("events", "change_eventcategory"),
+    ("events", "delete_partnerfeed"),
+    ("events", "enable_partnerfeed"),
 )
 
 

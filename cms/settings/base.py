@@ -253,4 +253,16 @@ MAP_TILES = {
 IBASHO_MAP_TILES = MAP_TILES.get(os.environ.get("IBASHO_MAP_TILES", "osm"), MAP_TILES["osm"])
 IBASHO_MAP_CENTRE = (35.7289, 139.7166)  # Toshima ward
 
+# Partner calendars (events/importers): what an import may fetch and compute.
+# Addresses or networks that may be fetched although they are not public (e.g. a partner
+# on the ward's own network); everything private, loopback or link-local is refused.
+PARTNER_FEED_ALLOWED_ADDRESSES = env_list("PARTNER_FEED_ALLOWED_ADDRESSES")
+PARTNER_FEED_MAX_BYTES = 5 * 1024 * 1024
+PARTNER_FEED_CONNECT_TIMEOUT = 5  # seconds
+PARTNER_FEED_READ_TIMEOUT = 15  # seconds between bytes
+PARTNER_FEED_TOTAL_TIMEOUT = 60  # seconds for the whole download
+PARTNER_FEED_PARSE_IN_SUBPROCESS = True  # parse in a child process with the limits below
+PARTNER_FEED_PARSE_MEMORY_MB = 768
+PARTNER_FEED_PARSE_SECONDS = 90
+
 SITE_DESCRIPTION = _("Events and safe places (ibasho) of the hikikomori support programme")

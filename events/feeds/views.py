@@ -1,6 +1,7 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
@@ -87,7 +88,9 @@ def category_feed(request, slug):
         path=links.category_path(category),
         colour=category.colour,
     )
-    occurrences = Occurrence.objects.visible().filter(event__category=category)
+    occurrences = Occurrence.objects.visible().filter(
+        Q(event__category=category) | Q(event__isnull=True, feed__category=category)
+    )
     return _respond(request, info, occurrences)
 
 
@@ -101,7 +104,9 @@ def organisation_feed(request, organisation):
         path=links.organisation_path(org),
     )
     hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
-    occurrences = Occurrence.objects.visible().filter(event__in=hosted.values("pk"))
+    occurrences = Occurrence.objects.visible().filter(
+        Q(event__in=hosted.values("pk")) | Q(feed__organisation=org)
+    )
     return _respond(request, info, occurrences)
 
 

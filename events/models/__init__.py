@@ -9,6 +9,8 @@ from .index import EventIndexPage
 from .pages import EventException, EventPage
 from .records import LONGEST_EVENT, EventCategory, EventFeedState, Occurrence, OccurrenceQuerySet
 
+from ..importers.models import PartnerFeed  # noqa: I001
+
 __all__ = [
     "LONGEST_EVENT",
     "AppointmentSlot",
@@ -27,4 +29,5 @@ __all__ = [
     "OccurrenceQuerySet",
     "OccurrenceStatus",
     "OutgoingMail",
+    "PartnerFeed",
 ]
