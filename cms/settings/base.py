@@ -146,6 +146,12 @@ else:
     }
 
 
+# The client's address behind reverse proxies (events/clientaddr.py, docs/deployment.md):
+# X-Forwarded-For is read only as far as these proxies reach; with neither set it is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+
 # Background work: django-tasks with the database backend; run `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 import segno
 
+from ..clientaddr import address_group
 from .capacity import (
     BookingRefused,
     availability,
@@ -28,7 +29,17 @@ from .forms import BookingForm, PartySizeForm
 from .models import BookingMode, BookingStatus
 from .tokens import find_booking
 
-RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}  # attempts per window (seconds)
+# Booking attempts per window (seconds); ``BOOKING_RATE_LIMITS`` in the settings overrides
+# any of them. A client address is the trusted proxy's view of it (``events.clientaddr``);
+# IPv6 counts per /64. Japanese mobile carriers put many people behind one IPv4 address, so
+# the per-address ceiling is wide and the tight limit is per address *and* date: one
+# shared address cannot fill an event, and cannot lock out the people it is shared with
+# from the other events. E-mail addresses are not counted: anyone can type anyone's.
+RATE_LIMITS = {
+    "address_occurrence": (3, 24 * 3600),  # bookings, waiting-list places, lottery entries
+    "address": (30, 3600),  # one address (or IPv6 /64), all dates
+    "site": (600, 3600),  # everyone together: a ceiling against mass abuse
+}
 
 
 def private(response):
@@ -56,15 +67,20 @@ def booking_context(request, event, occurrence, form=None):
     }
 
 
-def _rate_limited(request, email):
-    """Cache counters per client address and per e-mail address. Keys are hashed with
-    the secret key, so neither appears in the cache."""
-    keys = [("ip", request.META.get("REMOTE_ADDR", ""))]
-    if email:
-        keys.append(("email", email.lower()))
+def _rate_limited(request, occurrence):
+    """Count one booking attempt against each limit; True when any is exceeded. Keys are
+    hashed with the secret key, so no address appears in the cache. When the cache is
+    unavailable its fail-open backend counts nothing and nobody is refused."""
+    limits = {**RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
+    group = address_group(request)
+    keys = {
+        "address_occurrence": f"{group}:{occurrence.pk}",
+        "address": group,
+        "site": "",
+    }
     limited = False
-    for kind, value in keys:
-        limit, window = RATE_LIMITS[kind]
+    for kind, value in keys.items():
+        limit, window = limits[kind]
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{kind}:{value}".encode()).hexdigest()
         key = f"booking-rate:{kind}:{digest}"
         cache.add(key, 0, window)
@@ -96,7 +112,7 @@ def book(request, event, occurrence):
     if not form.is_valid():
         return again(_("Please check the items marked below."), 400)
     data = form.cleaned_data
-    if _rate_limited(request, data.get("email")):
+    if _rate_limited(request, occurrence):
         return again(
             _(
                 "Too many registrations from here in a short time. Please wait a while and "
