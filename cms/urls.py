@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.health import health
 from events import urls as events_urls
 from events.bookings import urls as booking_urls
 from ibasho import urls as ibasho_urls
@@ -13,6 +14,7 @@ from ibasho import urls as ibasho_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("health/", health, name="health"),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
     path("", include(events_urls)),
     path("", include(ibasho_urls)),

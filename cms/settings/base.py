@@ -128,22 +128,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by several app servers, used for rate
 # limits), otherwise a local memory cache that needs nothing else.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
+# The Redis backend fails open (cms/cache.py): with Redis down pages are served uncached,
+# rate limits count nothing, and the failure is logged once a minute; short timeouts keep
+# a server that stops answering from holding requests up.
+def cache_settings(redis_url):
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "ibasho",
+            }
+        }
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "cms.cache.FailOpenRedisCache",
+            "LOCATION": redis_url,
             "KEY_PREFIX": "ibasho",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ibasho",
-        }
-    }
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = cache_settings(REDIS_URL)
 
 
 # The client's address behind reverse proxies (events/clientaddr.py, docs/deployment.md):
