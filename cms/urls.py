@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.health import health
+from cms.media import serve_media
 from events import urls as events_urls
 from events.bookings import urls as booking_urls
 from ibasho import urls as ibasho_urls
@@ -21,11 +22,12 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Uploaded images: answered only with SERVE_MEDIA (or DEBUG); nginx serves them otherwise.
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media))
 
 # Japanese pages live at the root, the English interface under /en/.
 urlpatterns += i18n_patterns(
@@ -33,3 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler500 = "cms.errors.server_error"

@@ -4,6 +4,7 @@ materialised occurrences that the calendar, feeds and bookings read."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -264,7 +265,15 @@ class EventPage(RoutablePageMixin, Page):
     capacity = models.PositiveIntegerField(
         _("places (people)"), null=True, blank=True, help_text=_("Per date. Empty: no limit.")
     )
-    max_party_size = models.PositiveSmallIntegerField(_("most people in one booking"), default=4)
+    max_party_size = models.PositiveSmallIntegerField(
+        _("most people in one booking"),
+        default=4,
+        help_text=_("1 to 20. Larger groups contact the organiser."),
+        validators=[
+            MinValueValidator(1, _("At least one person.")),
+            MaxValueValidator(20, _("At most 20 people in one booking.")),
+        ],
+    )
     booking_opens_days_before = models.PositiveSmallIntegerField(
         _("registration opens (days before)"),
         null=True,

@@ -78,6 +78,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# Japanese pages for 400/403/500 are the handlers in cms/urls.py; this one explains cookies.
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
@@ -194,6 +196,9 @@ if _leaflet is not None and _leaflet.submodule_search_locations:
     )
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded images are served by nginx (`location /media/`, docs/deployment.md). Where no web
+# server sits in front, SERVE_MEDIA=true makes the app serve images (never documents).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -215,6 +220,14 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "予約受付 <no-reply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# The database-outage page reads the desk's number from a copy (home/outage.py); this is
+# the last resort when no copy has been written yet.
+OUTAGE_CONTACT = {
+    "name": os.environ.get("OUTAGE_DESK_NAME", ""),
+    "phone": os.environ.get("OUTAGE_DESK_PHONE", ""),
+    "hours": os.environ.get("OUTAGE_DESK_HOURS", ""),
+}
+
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "ひきこもり支援 居場所・イベント")
@@ -233,13 +246,40 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True
 
 # Logging: requests are not logged with their bodies or query strings, so nothing a
 # registrant typed reaches the logs.
+# Booking tokens are cut out of every logged path (cms/logfilters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"booking_tokens": {"()": "cms.logfilters.RedactBookingTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["booking_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["booking_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["booking_tokens"],
+        },
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["booking_tokens"],
+        },
     },
 }
 
