@@ -4,6 +4,7 @@ Everything that differs between machines is read from the environment once, here
 (12-factor). ``dev``, ``test`` and ``production`` only change what they must.
 """
 
+import datetime
 import importlib.util
 import os
 from pathlib import Path
@@ -54,6 +55,11 @@ INSTALLED_APPS = [
     "recurrence",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,10 +78,36 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "home.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
+# from one client address, that pair is locked for AXES_COOLOFF_TIME (the Japanese page in
+# templates/errors/lockout.html says "an hour"). Lift it early with
+# `manage.py axes_reset_username <username>`. The address is the trusted-proxy one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "events.clientaddr.client_address"
+AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # log only what a lock-out is keyed on, not the browser
+# Password-reset mails: at most 3 an hour per address asked for, 10 per client address.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.ThrottledPasswordResetForm"  # noqa: S105
+
+# Two-step login (home/twofactor.py): offered to every admin account; required for ward
+# staff and superusers where TWO_FACTOR_REQUIRED is on (production's default).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "ibasho")
 
 ROOT_URLCONF = "cms.urls"
 # Japanese pages for 400/403/500 are the handlers in cms/urls.py; this one explains cookies.
