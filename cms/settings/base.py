@@ -8,10 +8,12 @@ import datetime
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.csp.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LanguageByPathOnlyMiddleware",
@@ -274,6 +278,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A CDN in front of the site is purged on publish when configured, e.g. Cloudflare:
 # WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": "...CloudflareBackend", ...}} (see README).
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
+# No Gravatar: it would send a hash of each editor's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 
 # Logging: requests are not logged with their bodies or query strings, so nothing a
@@ -330,5 +336,66 @@ MAP_TILES = {
 }
 IBASHO_MAP_TILES = MAP_TILES.get(os.environ.get("IBASHO_MAP_TILES", "osm"), MAP_TILES["osm"])
 IBASHO_MAP_CENTRE = (35.7289, 139.7166)  # Toshima ward
+
+
+# Content-Security-Policy (django-csp 4; cms/csp.py). Public pages: scripts from our own
+# origin only, never inline. Style attributes are allowed (category colour dots), style
+# elements and sheets only from here. Map tiles come from the tile server configured above.
+_tiles = urlsplit(IBASHO_MAP_TILES["url"])
+_tile_origin = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_tile_origin],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Wagtail's admin, as its editor actually needs it (found by loading the editor in Chromium
+# and watching for violations, tests/browser/test_csp.py): Wagtail 8 still writes inline
+# scripts for its widgets (wagtail/wagtail#1288), and inline styles; images from data: and
+# blob: (uploads being previewed); the page preview in a same-origin frame. The sign-in,
+# password-reset and two-step pages keep script-src 'self' (cms/csp.py).
+WAGTAIL_ADMIN_PATH_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "worker-src": [SELF, "blob:"],
+    }
+}
+# Features no page of ours uses are switched off for every page and embedded frame.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+    "interest-cohort": [],
+}
 
 SITE_DESCRIPTION = _("Events and safe places (ibasho) of the hikikomori support programme")
