@@ -181,7 +181,8 @@ def cache_settings(redis_url):
         "default": {
             "BACKEND": "cms.cache.FailOpenRedisCache",
             "LOCATION": redis_url,
-            "KEY_PREFIX": "ibasho",
+            # Several installations (or test runs) can share one Redis with their own prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ibasho"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
@@ -220,7 +221,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
 # Leaflet's JavaScript and CSS, served from our own static files: the django-leaflet package
