@@ -50,7 +50,9 @@ def test_public_pages_have_no_violations(live_server, watched):
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
     page.goto(f"{base}/ibasho/")
-    page.wait_for_function("document.getElementById('ibasho-map').dataset.markers !== undefined")
+    # A locator, not wait_for_function: polling a string predicate needs eval, which the
+    # Content-Security-Policy forbids.
+    page.locator("#ibasho-map[data-markers]").wait_for(state="attached")
     assert page.locator("#ibasho-map .leaflet-marker-icon").count() == 3
     page.locator("#ibasho-map .leaflet-marker-icon").first.dispatch_event("click")  # a popup
     page.goto(f"{base}{event.url}{occurrence.original_date.isoformat()}/")
