@@ -23,9 +23,11 @@ if image is None:
     image.save()
 print(f"RENDITION={image.get_rendition('fill-32x24').url}")
 
-candidates = Occurrence.objects.filter(
-    start__gt=timezone.now(), event__booking_mode="first_come"
-).exclude(status="cancelled").select_related("event")
+candidates = (
+    Occurrence.objects.filter(start__gt=timezone.now(), event__booking_mode="first_come")
+    .exclude(status="cancelled")
+    .select_related("event")
+)
 for occurrence in candidates.order_by("start")[:200]:
     if availability(occurrence)[0] in {"open", "few"}:
         print(f"BOOKING_PAGE={occurrence.event.url}{occurrence.original_date.isoformat()}/")
