@@ -46,6 +46,26 @@ browser-deps: ## Install Debian's chromium for the browser tests (never a downlo
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; } || true
 
+INTEROP_CLIENTS := tests/interop/clients
+
+.PHONY: interop-deps
+interop-deps: ## Install the calendar clients `make interop` runs (Debian packages, npm ci)
+	@missing=""; for package in python3-gi gir1.2-ical-3.0 calcurse; do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@# npm ci only when the lock file changed since the last install.
+	@[ $(INTEROP_CLIENTS)/node_modules/.package-lock.json -nt $(INTEROP_CLIENTS)/package-lock.json ] || \
+		npm ci --prefix $(INTEROP_CLIENTS) --no-audit --no-fund --loglevel=error
+
+.PHONY: interop
+interop: $(VENV)/.installed-test messages interop-deps ## Real calendar clients read every feed and must show exactly our occurrences
+	$(PY) -m pytest -m interop tests/interop $(PYTEST_ARGS)
+
 .PHONY: demo
 demo: install ## Set up from nothing, load the demo content and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
@@ -58,11 +78,11 @@ demo: install ## Set up from nothing, load the demo content and serve on http://
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test
-test: $(VENV)/.installed-test messages browser-deps ## Set up from nothing and run the whole suite
+test: $(VENV)/.installed-test messages browser-deps interop-deps ## Set up from nothing and run the whole suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: test-fast
-test-fast: $(VENV)/.installed-test messages ## The suite without the real-browser tests
+test-fast: $(VENV)/.installed-test messages interop-deps ## The suite without the real-browser tests
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 .PHONY: worker
@@ -95,4 +115,5 @@ bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/
 
 .PHONY: clean
 clean: ## Remove the venv, local databases and built files
-	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .test-media static media locale/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .test-media static media locale/*/LC_MESSAGES/*.mo \
+		$(INTEROP_CLIENTS)/node_modules

@@ -44,7 +44,7 @@ What it does:
    log) it prints the tail of gunicorn's log and exits with status 1.
 
 Rate limits: the app allows 20 registrations per hour per ``REMOTE_ADDR``
-(``events.bookings.views.RATE_LIMITS``, read by ``load_seed.py``) and offers no setting to
+(``events.bookings.web.RATE_LIMITS``, read by ``load_seed.py``) and offers no setting to
 raise it, and gunicorn sets ``REMOTE_ADDR`` from the TCP peer. So each client binds its
 socket to its own loopback address (127.77.x.y; all of 127.0.0.0/8 reaches the loopback
 interface on Linux) and moves to a fresh address after every 20 POSTs: no address ever

@@ -125,7 +125,7 @@ def feed_info_of_view(client):
     """
     from django.core.cache import cache
 
-    from events import feed_views
+    from events.feeds import views as feed_views
 
     seen = []
     original = feed_views.build_calendar
@@ -155,7 +155,7 @@ def make_steps(client, info, etag, floor_calendar):
     one, so that the builds' garbage does not slow down the requests they are compared with."""
     from django.core.cache import cache
 
-    from events.feeds import build_calendar, feed_occurrences
+    from events.feeds.ics import build_calendar, feed_occurrences
     from events.models import Occurrence
 
     def get(**headers):
@@ -246,7 +246,7 @@ def body_size(outcome):
 
 def profile_build(info, lines):
     """cProfile of one direct build: the ``lines`` functions with most cumulative time."""
-    from events.feeds import build_calendar
+    from events.feeds.ics import build_calendar
     from events.models import Occurrence
 
     profiler = cProfile.Profile()
@@ -371,7 +371,7 @@ def run(args, db: BenchDatabase):
 
     import icalendar
 
-    from events.feeds import build_calendar, feed_occurrences
+    from events.feeds.ics import build_calendar, feed_occurrences
     from events.models import Occurrence
     from events.schedules import TOKYO
 

@@ -47,7 +47,7 @@ def main(argv=None):
     if name != EXPECTED_DB:  # never seed anybody else's database
         raise SystemExit(f"Refusing to seed {name!r}: not the load-test database.")
 
-    from events.bookings import views
+    from events.bookings import web
     from events.bookings.models import Booking
     from tests.bookings.conftest import bookable_event
     from tests.conftest import build_site_tree
@@ -70,7 +70,7 @@ def main(argv=None):
                 "booking_table": Booking._meta.db_table,
                 "session_table": Session._meta.db_table,
                 "task_table": DBTaskResult._meta.db_table,
-                "ip_rate_limit": list(views.RATE_LIMITS["ip"]),
+                "ip_rate_limit": list(web.RATE_LIMITS["ip"]),
                 "settings": os.environ.get("DJANGO_SETTINGS_MODULE", ""),
             }
         ),

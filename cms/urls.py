@@ -8,8 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.health import health
 from cms.media import serve_media
-from events import urls as events_urls
 from events.bookings import urls as booking_urls
+from events.feeds import urls as feed_urls
 from ibasho import urls as ibasho_urls
 
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
-    path("", include(events_urls)),
+    path("", include(feed_urls)),
     path("", include(ibasho_urls)),
 ]
 

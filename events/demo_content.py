@@ -12,7 +12,6 @@ import recurrence
 from home.demo import upsert_page
 from home.models import OrganisationPage
 
-from .categories import ensure_default_categories
 from .models import AttendanceMode, Audience, EventCategory, EventException, EventPage
 from .occurrences import planned_occurrences
 from .schedules import TOKYO
@@ -233,7 +232,6 @@ def events(today):
 
 
 def seed(command):
-    ensure_default_categories(EventCategory)
     today = timezone.now().astimezone(TOKYO).date()
     categories = {c.slug: c for c in EventCategory.objects.all()}
     organisations = {o.slug: o for o in OrganisationPage.objects.all()}
@@ -263,8 +261,8 @@ def finish(command):
 
 def demo_bookings():
     """A few registrations on the family gathering's next date (once)."""
-    from .bookings.capacity import BookingRefused, register
     from .bookings.models import Booking
+    from .bookings.registration import BookingRefused, register
     from .models import Occurrence
 
     event = EventPage.objects.filter(slug="family-gathering").first()

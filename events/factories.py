@@ -5,12 +5,11 @@ import datetime
 import factory
 import wagtail_factories
 
-from .categories import ensure_default_categories
 from .models import EventCategory, EventPage
 
 
 def category(slug="family-gathering"):
-    ensure_default_categories(EventCategory)
+    """One of the default categories (created by the events app's data migration)."""
     return EventCategory.objects.get(slug=slug)
 
 

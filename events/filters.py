@@ -9,20 +9,40 @@ from django.utils.translation import gettext_lazy as _
 
 from home.models import OrganisationPage
 
-from .models import AttendanceMode, Audience, EventCategory, EventPage
-from .schedules import TOKYO, format_date_ja
+from .choices import AttendanceMode, Audience
+from .models.pages import EventPage
+from .models.records import EventCategory
+from .schedule_text import format_date_ja
+from .schedules import TOKYO
 
 MAX_KEYWORD = 100
+WOMEN = "women"
+AUDIENCE_CHOICES = [
+    ("", _("Everyone")),
+    *[c for c in Audience.choices if c[0] != Audience.ANYONE],
+    (WOMEN, _("Women")),
+]
+
+
+def audience_q(value, prefix="event__"):
+    """Who a listing is for, as one rule for every filter (events and places): "what can
+    I go to, as …". A group finds what is meant for it, and what is open to anyone without
+    a restriction (a place for women is not listed for "families": not every family member
+    is a woman); "women" also finds what is only for women."""
+
+    def q(**lookups):
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    unrestricted = q(audience=Audience.ANYONE, mothers_only=False)
+    if value == WOMEN:
+        return q(women_only=True) | unrestricted
+    return q(audience=value) | (unrestricted & q(women_only=False))
 
 
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Keyword"), required=False, max_length=MAX_KEYWORD)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    audience = forms.ChoiceField(
-        label=_("Who it is for"),
-        required=False,
-        choices=[("", _("Everyone"))] + [c for c in Audience.choices if c[0] != Audience.ANYONE],
-    )
+    audience = forms.ChoiceField(label=_("Who it is for"), required=False, choices=AUDIENCE_CHOICES)
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     area = forms.ChoiceField(label=_("Area"), required=False)
     online = forms.BooleanField(label=_("Online only"), required=False)
@@ -58,9 +78,7 @@ class EventFilterForm(forms.Form):
         if data.get("category"):
             occurrences = occurrences.filter(event__category__slug=data["category"])
         if data.get("audience"):
-            occurrences = occurrences.filter(
-                event__audience__in=[data["audience"], Audience.ANYONE]
-            )
+            occurrences = occurrences.filter(audience_q(data["audience"]))
         if data.get("organisation"):
             slug = data["organisation"]
             hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))

@@ -2,18 +2,21 @@
 ``Occurrence`` table for a rolling horizon.
 
 The calendar, feeds and bookings only ever read that table. Rows that other records point
-at (bookings, later) are never deleted: when the schedule no longer gives their date, or the
-event is withdrawn, they are marked cancelled so the people concerned can be told.
+at (bookings) are never deleted: when the schedule no longer gives their date, or the event
+is withdrawn, they are marked cancelled and returned as ``changed``, so the publishing
+pipeline can tell the people concerned. This module knows nothing of bookings.
 """
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .choices import ExceptionKind, OccurrenceStatus
+from .models.records import Occurrence
 from .schedules import TOKYO, OccurrenceTime, expand
 
 HISTORY = datetime.timedelta(days=400)  # rows kept (and refreshed) behind today
@@ -31,7 +34,7 @@ class PlannedOccurrence:
     start: datetime.datetime
     end: datetime.datetime
     all_day: bool
-    status: str = "scheduled"
+    status: str = OccurrenceStatus.SCHEDULED
     note: str = ""
     venue_name: str = ""
     venue_address: str = ""
@@ -47,11 +50,11 @@ class PlannedOccurrence:
 
     @property
     def is_cancelled(self):
-        return self.status == "cancelled"
+        return self.status == OccurrenceStatus.CANCELLED
 
     @property
     def is_moved(self):
-        return self.status == "moved"
+        return self.status == OccurrenceStatus.MOVED
 
 
 def apply_exceptions(times: list[OccurrenceTime], exceptions) -> list[PlannedOccurrence]:
@@ -67,11 +70,11 @@ def apply_exceptions(times: list[OccurrenceTime], exceptions) -> list[PlannedOcc
         item = PlannedOccurrence(time.original_date, time.start, time.end, time.all_day)
         change = by_date.get(time.original_date)
         if change is not None:
-            if change.kind == "cancelled":
-                item = replace(item, status="cancelled", note=change.reason)
-            elif change.kind == "moved":
+            if change.kind == ExceptionKind.CANCELLED:
+                item = replace(item, status=OccurrenceStatus.CANCELLED, note=change.reason)
+            elif change.kind == ExceptionKind.MOVED:
                 item = _moved(item, change)
-            elif change.kind == "note":
+            elif change.kind == ExceptionKind.NOTE:
                 item = replace(item, note=change.reason)
         planned.append(item)
     planned.sort(key=lambda p: (p.start, p.original_date))
@@ -98,7 +101,7 @@ def _moved(item: PlannedOccurrence, change) -> PlannedOccurrence:
         item,
         start=start,
         end=end,
-        status="moved",
+        status=OccurrenceStatus.MOVED,
         note=change.reason,
         venue_name=change.new_venue_name,
         venue_address=change.new_venue_address,
@@ -127,15 +130,27 @@ def is_referenced(occurrence) -> bool:
 FIELDS = ("start", "end", "all_day", "status", "note", "venue_name", "venue_address")
 
 
+@dataclass
+class Materialised:
+    """What ``materialise`` did: counts, and the rows whose time, place or status changed
+    (the people booked on them are to be told)."""
+
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    cancelled: int = 0
+    changed: list = field(default_factory=list)
+
+    def __iter__(self):
+        return iter((self.created, self.updated, self.removed, self.cancelled))
+
+
 @transaction.atomic
-def materialise(event, now=None):
+def materialise(event, now=None) -> Materialised:
     """Bring ``event``'s occurrence rows in line with its schedule up to the horizon.
 
-    Returns ``(created, updated, removed, cancelled)`` counts. Past rows older than
-    ``HISTORY`` are left as they were.
+    Past rows older than ``HISTORY`` are left as they were.
     """
-    from .models import Occurrence
-
     now = now or timezone.now()
     window_start = max(
         datetime.datetime.combine(event.start_date, datetime.time(0, 0), tzinfo=TOKYO),
@@ -164,38 +179,21 @@ def materialise(event, now=None):
             to_update.append(row)
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("The schedule changed.")
-    removed, cancelled = _retire(existing.values(), reason)
+    result = _retire(existing.values(), reason)
     Occurrence.objects.bulk_create(to_create)
     if to_update:
         for row in to_update:
             row.updated_at = now
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
-        _tell_registrants(to_update)
-    if event.booking_mode == "appointment":
-        from .bookings.capacity import ensure_slots
-
-        for row in Occurrence.objects.filter(event=event, start__gte=now).select_related("event"):
-            ensure_slots(row)
-    return len(to_create), len(to_update), removed, cancelled
+    result.created, result.updated = len(to_create), len(to_update)
+    result.changed = [*to_update, *result.changed]
+    return result
 
 
-def _tell_registrants(rows):
-    """People booked on a date whose time, place or status changed get an e-mail (where
-    they gave an address)."""
-    from .bookings.mail import queue_mail
-    from .bookings.models import Booking, BookingStatus
-
-    active = [BookingStatus.CONFIRMED, BookingStatus.WAITING, BookingStatus.LOTTERY]
-    bookings = Booking.objects.filter(occurrence__in=rows, status__in=active).exclude(email="")
-    for booking in bookings.select_related("occurrence__event"):
-        queue_mail(booking, "changed")
-
-
-def _retire(rows, reason, keep_title=False):
+def _retire(rows, reason, keep_title=False) -> Materialised:
     """Delete rows nobody refers to; mark the others cancelled (never lose a booking)."""
-    from .models import Occurrence, OccurrenceStatus
-
-    delete_ids, cancelled = [], 0
+    result = Materialised()
+    delete_ids = []
     for row in rows:
         if is_referenced(row):
             row.status = OccurrenceStatus.CANCELLED
@@ -203,31 +201,18 @@ def _retire(rows, reason, keep_title=False):
             if keep_title and row.event_id:
                 row.title = row.event.title
             row.save(update_fields=["status", "note", "title", "updated_at"])
-            _tell_registrants([row])
-            cancelled += 1
+            result.changed.append(row)
         else:
             delete_ids.append(row.pk)
     Occurrence.objects.filter(pk__in=delete_ids).delete()
-    return len(delete_ids), cancelled
+    result.removed, result.cancelled = len(delete_ids), len(result.changed)
+    return result
 
 
 @transaction.atomic
-def withdraw(event, reason=None, keep_title=False):
+def withdraw(event, reason=None, keep_title=False) -> Materialised:
     """The event was unpublished or deleted: its dates leave the calendar."""
-    from .models import Occurrence
-
     rows = list(Occurrence.objects.select_for_update().filter(event=event))
     with translation.override(settings.LANGUAGE_CODE):
         reason = reason or _("This event has been withdrawn.")
     return _retire(rows, reason, keep_title=keep_title)
-
-
-def extend_horizon(now=None):
-    """Materialise every live event up to the rolling horizon (run daily)."""
-    from .models import EventPage
-
-    count = 0
-    for event in EventPage.objects.live().prefetch_related("exceptions").iterator(chunk_size=200):
-        materialise(event, now=now)
-        count += 1
-    return count

@@ -26,8 +26,9 @@ class NextOccurrencesPanel(Panel):
         template_name = "events/panels/next_occurrences.html"
 
         def get_context_data(self, parent_context=None):
-            from .occurrences import apply_exceptions
-            from .schedules import expand, format_range_ja
+            from .occurrences import apply_exceptions, horizon_days
+            from .schedule_text import format_range_ja
+            from .schedules import expand
 
             context = super().get_context_data(parent_context)
             page = self.instance
@@ -35,7 +36,9 @@ class NextOccurrencesPanel(Panel):
             if page is not None and page.start_date:
                 try:
                     now = timezone.now()
-                    times = expand(page.schedule, now, now + datetime.timedelta(days=550))
+                    times = expand(
+                        page.schedule, now, now + datetime.timedelta(days=horizon_days())
+                    )
                     exceptions = list(page.exceptions.all())
                     for item in apply_exceptions(times, exceptions)[: self.panel.count]:
                         rows.append(

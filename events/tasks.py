@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .occurrences import extend_horizon
+from .publishing import extend_horizon
 
 
 @task()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 import recurrence
 import recurrence.exceptions
 
-from .schedules import WEEKDAYS_JA, _local_date
+from .schedules import WEEKDAYS_JA, local_date
 
 REPEAT_NONE = ""
 REPEAT_DAILY = "daily"
@@ -83,7 +83,7 @@ class RecurrenceRuleWidget(forms.MultiWidget):
                 value = recurrence.deserialize(value)
             except (recurrence.exceptions.DeserializationError, ValueError):
                 return [REPEAT_NONE, [], [], None, None, ""]
-        exdates = "\n".join(_local_date(d).isoformat() for d in value.exdates)
+        exdates = "\n".join(local_date(d).isoformat() for d in value.exdates)
         if not value.rrules:
             return [REPEAT_NONE, [], [], None, None, exdates]
         rule = value.rrules[0]
@@ -105,7 +105,7 @@ class RecurrenceRuleWidget(forms.MultiWidget):
             repeat = REPEAT_MONTHLY_DAY
         else:
             repeat = REPEAT_NONE
-        until = _local_date(rule.until) if rule.until else None
+        until = local_date(rule.until) if rule.until else None
         return [
             repeat,
             sorted(weekdays, key=int),

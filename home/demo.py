@@ -6,21 +6,9 @@ their parent, updated in place when their fields differ, and published once.
 
 from django.db import transaction
 
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Site
 
 import recurrence
-
-
-def ensure_root():
-    """Wagtail's tree root, root collection and default locale (created by its
-    migrations; a flushed test database may have lost them)."""
-    Locale.objects.get_or_create(language_code="ja")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
-    return root
 
 
 def upsert_page(parent, model, slug, **fields):

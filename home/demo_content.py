@@ -6,7 +6,9 @@ partner organisations are made up; phone numbers and addresses are placeholders.
 
 from django.apps import apps
 
-from .demo import ensure_root, ensure_site_root, remove_welcome_page, upsert_page
+from wagtail.models import Page
+
+from .demo import ensure_site_root, remove_welcome_page, upsert_page
 from .models import (
     ConsultationDesk,
     HomePage,
@@ -105,7 +107,7 @@ ORGANISATIONS = [
 
 
 def seed(command):
-    root = ensure_root()
+    root = Page.get_first_root_node()  # created by Wagtail's migrations
     remove_welcome_page(root)
     home, _ = upsert_page(
         root,

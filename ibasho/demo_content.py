@@ -40,7 +40,7 @@ PLACES = [
         "RRULE:FREQ=MONTHLY;BYDAY=1SA,3SA",
         T(14, 0),
         T(16, 0),
-        {"kind": "cafe", "who_for": "family", "fee": 200, "fee_note": "飲み物代"},
+        {"kind": "cafe", "audience": "family", "fee": 200, "fee_note": "飲み物代"},
     ),
     (
         "peer-hotspace",
@@ -53,7 +53,7 @@ PLACES = [
         "RRULE:FREQ=WEEKLY;BYDAY=WE",
         T(12, 0),
         T(18, 0),
-        {"kind": "peer_meeting", "who_for": "self", "quiet_room": True},
+        {"kind": "peer_meeting", "audience": "self", "quiet_room": True},
     ),
     (
         "tsunagu-te",
@@ -80,7 +80,6 @@ PLACES = [
         T(13, 0),
         T(16, 0),
         {
-            "who_for": "women",
             "women_only": True,
             "booking_mode": "first_come",
             "capacity": 8,
@@ -109,17 +108,7 @@ PLACES = [
 
 
 def seed(command):
-    # Created by ibasho's data migration; recreated here if a test run flushed it.
-    category, _created = EventCategory.objects.get_or_create(
-        slug="ibasho",
-        defaults={
-            "name": "居場所",
-            "name_en": "Ibasho (place)",
-            "colour": "dimgray",
-            "icon": "🏠",
-            "sort_order": 100,
-        },
-    )
+    category = EventCategory.objects.get(slug="ibasho")  # from ibasho's data migration
     for org, slug, title, area, station, lat, lon, rule, start, end, extra in PLACES:
         parent = OrganisationPage.objects.get(slug=org)
         fields = {

@@ -2,24 +2,36 @@
 
 An IbashoPage *is* an EventPage (multi-table inheritance): its opening times use the same
 schedule engine, its openings are Occurrence rows shown in the calendar and feeds, and a
-visit that needs booking goes through the same bookings code. Only what a place has and an
-event has not is added here.
+visit that needs booking goes through the same bookings code. It is composed from the
+same page mixins (schedule, place, audience, registration, reassurance), and adds only
+what a place has and an event has not.
 """
 
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from events.models import EventPage
-from events.panels import NextOccurrencesPanel
+from events.models.mixins import (
+    AudienceMixin,
+    FeeContactImageMixin,
+    PlaceMixin,
+    ReassuranceMixin,
+    RegistrationMixin,
+    ScheduleMixin,
+)
+from home.models import ConsultationDesk
+
+from . import places
 
 
 class IbashoKind(models.TextChoices):
@@ -28,13 +40,6 @@ class IbashoKind(models.TextChoices):
     PEER_MEETING = "peer_meeting", _("Peer group meeting place")
     ONLINE = "online", _("Online space")
     OTHER = "other", _("Other")
-
-
-class IbashoAudience(models.TextChoices):
-    SELF = "self", _("People who are withdrawn themselves")
-    FAMILY = "family", _("Families")
-    WOMEN = "women", _("Women")
-    ANYONE = "anyone", _("Anyone")
 
 
 class IbashoIndexPage(RoutablePageMixin, Page):
@@ -53,39 +58,30 @@ class IbashoIndexPage(RoutablePageMixin, Page):
         verbose_name = _("ibasho index page")
         verbose_name_plural = _("ibasho index pages")
 
-    def get_context(self, request, *args, **kwargs):
-        from .views import index_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(index_context(request))
-        return context
-
     @path("")
-    def places(self, request):
-        return self.render(request)
+    def list_places(self, request):
+        return self.render(
+            request, context_overrides=places.index_context(request, IbashoPage.visible())
+        )
 
     @path("print/", name="print")
     def print_view(self, request):
-        from .views import print_view
-
-        return print_view(request, self)
+        groups = places.print_groups(IbashoPage.visible(), with_qr=True)
+        return self.render(
+            request, template="ibasho/ibasho_print.html", context_overrides={"groups": groups}
+        )
 
     @path("print/pdf/", name="print_pdf")
     def print_pdf(self, request):
-        from .views import print_pdf
-
-        return print_pdf(request, self)
+        body = places.print_pdf(IbashoPage.visible(), ConsultationDesk.for_request(request))
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="ibasho-map.pdf"'
+        return response
 
 
 class IbashoPage(EventPage):
     kind = models.CharField(
         _("kind of place"), max_length=20, choices=IbashoKind.choices, default=IbashoKind.DROP_IN
-    )
-    who_for = models.CharField(
-        _("who it is for"),
-        max_length=20,
-        choices=IbashoAudience.choices,
-        default=IbashoAudience.ANYONE,
     )
     ages = models.CharField(_("ages"), max_length=60, blank=True, help_text=_("e.g. 18歳以上"))
     what_you_can_do = RichTextField(
@@ -118,44 +114,18 @@ class IbashoPage(EventPage):
         *Page.content_panels,
         FieldPanel("category"),
         FieldPanel("summary"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("who_for"), FieldPanel("ages")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("ages")]),
         FieldPanel("what_you_can_do"),
-        MultiFieldPanel(
-            [
-                FieldPanel("no_need_to_talk"),
-                FieldPanel("quiet_room"),
-                FieldPanel("staff_present"),
-                FieldPanel("join_late_leave_early"),
-                FieldPanel("anonymous_ok"),
-            ],
+        *ReassuranceMixin.reassurance_panels(
+            extra=[FieldPanel("quiet_room"), FieldPanel("staff_present")],
             heading=_("How it feels"),
         ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-                FieldRowPanel(
-                    [FieldPanel("all_day"), FieldPanel("start_time"), FieldPanel("end_time")]
-                ),
-                FieldPanel("recurrence"),
-                FieldPanel("skip_public_holidays"),
-                FieldPanel("skip_year_end"),
-                NextOccurrencesPanel(),
-            ],
-            heading=_("Opening times"),
-        ),
-        InlinePanel("exceptions", heading=_("Changes to single dates"), label=_("change")),
-        MultiFieldPanel(
-            [
-                FieldPanel("attendance_mode"),
-                FieldPanel("venue_name"),
-                FieldPanel("venue_address"),
-                FieldPanel("area"),
+        *ScheduleMixin.schedule_panels(heading=_("Opening times")),
+        *PlaceMixin.place_panels(
+            extra=[
                 FieldPanel("nearest_station"),
-                FieldPanel("venue_access"),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("meeting_link"),
-            ],
-            heading=_("Place"),
+            ]
         ),
         MultiFieldPanel(
             [
@@ -165,19 +135,12 @@ class IbashoPage(EventPage):
             ],
             heading=_("Accessibility"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("booking_mode"),
-                FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_party_size")]),
-            ],
-            heading=_("Visits"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("fee"), FieldPanel("fee_note"), FieldPanel("contact")],
-            heading=_("Fee and contact"),
-        ),
+        *AudienceMixin.audience_panels,
+        *RegistrationMixin.registration_panels(heading=_("Visits")),
+        FieldPanel("co_hosts"),
+        *FeeContactImageMixin.fee_contact_panels,
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        *FeeContactImageMixin.image_panels,
     ]
     search_fields = [*EventPage.search_fields, index.SearchField("nearest_station")]
 
@@ -187,6 +150,17 @@ class IbashoPage(EventPage):
     class Meta:
         verbose_name = _("ibasho page")
         verbose_name_plural = _("ibasho pages")
+
+    @classmethod
+    def visible(cls):
+        """Live, public places whose organisation is live, by area and name."""
+        return (
+            cls.objects.live()
+            .public()
+            .filter(host__live=True)
+            .select_related("host", "category")
+            .order_by("area", "title")
+        )
 
     @property
     def has_location(self):

@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 
 from PIL import Image as PILImage
 
-from events.bookings.capacity import availability
+from events.bookings.availability import availability
 from events.models import Occurrence
 
 buffer = io.BytesIO()

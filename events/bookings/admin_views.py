@@ -1,11 +1,11 @@
 """Staff side: the bookings list (Wagtail viewset) and the door desk for one date, where
 staff add phone and walk-in bookings, check people in, close or reopen registration and
-draw a lottery. Every change goes through ``capacity`` (under its lock)."""
+draw a lottery. Every change goes through the booking service (under its lock)."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,9 +22,11 @@ import django_filters
 from home.partners import organisations_of
 
 from ..models import EventPage, Occurrence
-from ..schedules import format_range_ja
-from .capacity import BookingRefused, check_in, draw_lottery, register
+from ..schedule_text import format_range_ja
+from .availability import desk_counts_for
+from .lottery import draw_lottery
 from .models import Booking, BookingMode, BookingStatus, Channel, Residence, Who
+from .registration import BookingRefused, check_in, register, set_registration_closed
 from .retention import pending_erasure_summary
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -172,12 +174,13 @@ def desk_index(request):
         .filter(end__gt=timezone.now())
         .exclude(event__booking_mode=BookingMode.NONE)
         .select_related("event")
-        .annotate(
-            confirmed=Sum("bookings__party_size", filter=Q(bookings__status="confirmed")),
-            waiting=Count("bookings", filter=Q(bookings__status="waiting")),
-        )
         .order_by("start")[:100]
     )
+    occurrences = list(occurrences)
+    counts = desk_counts_for(occurrences)
+    for occurrence in occurrences:
+        occurrence.confirmed = counts[occurrence.pk]["confirmed"]
+        occurrence.waiting = counts[occurrence.pk]["waiting"]
     return TemplateResponse(request, "events/admin/desk_index.html", {"occurrences": occurrences})
 
 
@@ -215,8 +218,7 @@ def desk(request, occurrence_id):
                 messages.warning(request, _("Several bookings match: check in by code."))
             return redirect("events_desk", occurrence.pk)
         elif action in {"close", "reopen"}:
-            occurrence.registration_closed = action == "close"
-            occurrence.save(update_fields=["registration_closed", "updated_at"])
+            set_registration_closed(occurrence.pk, closed=action == "close")
             return redirect("events_desk", occurrence.pk)
         elif action == "draw":
             winners = draw_lottery(occurrence.pk)
@@ -224,8 +226,7 @@ def desk(request, occurrence_id):
             return redirect("events_desk", occurrence.pk)
     bookings = list(occurrence.bookings.order_by("created_at", "pk"))
     counts = {
-        "confirmed": sum(b.party_size for b in bookings if b.status == BookingStatus.CONFIRMED),
-        "waiting": sum(1 for b in bookings if b.status == BookingStatus.WAITING),
+        **desk_counts_for([occurrence])[occurrence.pk],
         "cancelled": sum(1 for b in bookings if b.status == BookingStatus.CANCELLED),
         "checked_in": sum(b.party_size for b in bookings if b.checked_in_at),
     }

@@ -4,38 +4,18 @@ fixed number of days after the occurrence; anonymous counters stay for statistic
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class BookingMode(models.TextChoices):
-    NONE = "none", _("No booking needed (just come along)")
-    FIRST_COME = "first_come", _("First come, first served, with a waiting list")
-    LOTTERY = "lottery", _("Lottery at the closing time")
-    APPOINTMENT = "appointment", _("One-to-one appointment slots")
-
-
-class Who(models.TextChoices):
-    SELF = "self", _("The person themselves")
-    FAMILY = "family", _("Family")
-    SUPPORTER = "supporter", _("Supporter or professional")
-    OTHER = "other", _("Other")
-
-
-class Residence(models.TextChoices):
-    WARD = "ward", _("Lives in the ward")
-    OUTSIDE = "outside", _("Lives outside the ward")
-
-
-class BookingStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    WAITING = "waiting", _("Waiting list")
-    LOTTERY = "lottery", _("Entered in the lottery")
-    NOT_DRAWN = "not_drawn", _("Not drawn in the lottery")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web form")
-    PHONE = "phone", _("Phone")
-    WALK_IN = "walk_in", _("Walk-in")
+from ..choices import (  # noqa: F401  (the vocabulary of bookings, importable from here)
+    ACTIVE_BOOKING_STATUSES,
+    AttendanceMode,
+    BookingMode,
+    BookingStatus,
+    Channel,
+    MailStatus,
+    Residence,
+    Who,
+)
+from ..schedule_text import format_range_ja
+from ..schedules import TOKYO
 
 
 class AppointmentSlot(models.Model):
@@ -64,8 +44,6 @@ class AppointmentSlot(models.Model):
     @property
     def label(self):
         """ "10:00–10:50" in Tokyo time."""
-        from ..schedules import TOKYO
-
         start, end = self.start.astimezone(TOKYO), self.end.astimezone(TOKYO)
         return f"{start.hour}:{start.minute:02d}–{end.hour}:{end.minute:02d}"
 
@@ -142,8 +120,6 @@ class Booking(models.Model):
 
     @property
     def date_label(self):
-        from ..schedules import format_range_ja
-
         o = self.occurrence
         return format_range_ja(o.start, o.end, o.all_day)
 
@@ -151,19 +127,23 @@ class Booking(models.Model):
 
     @property
     def is_active(self):
-        return self.status in {
-            BookingStatus.CONFIRMED,
-            BookingStatus.WAITING,
-            BookingStatus.LOTTERY,
-        }
+        return self.status in ACTIVE_BOOKING_STATUSES
 
-
-class MailStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Not sent")
+    @property
+    def meeting_link(self):
+        """The private online meeting link, for this booking's page, mails and .ics only:
+        given to a confirmed booking of a date that takes place, for an event that can be
+        joined online. The one place where that rule is written."""
+        occurrence = self.occurrence
+        event = occurrence.event
+        if (
+            event is None
+            or self.status != BookingStatus.CONFIRMED
+            or occurrence.is_cancelled
+            or event.attendance_mode == AttendanceMode.IN_PERSON
+        ):
+            return ""
+        return event.meeting_link
 
 
 class OutgoingMail(models.Model):

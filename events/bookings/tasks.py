@@ -16,6 +16,6 @@ def purge_personal_data_task():
 @task()
 def draw_due_lotteries_task():
     """Draw the lotteries whose registration has closed."""
-    from .capacity import draw_due_lotteries
+    from .lottery import draw_due_lotteries
 
     return draw_due_lotteries()

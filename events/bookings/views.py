@@ -1,10 +1,6 @@
-"""Registration, the confirmation page and the secret management link. Thin: the rules
-are in ``capacity``; these views turn them into pages and clear Japanese messages."""
+"""The pages behind a booking's secret link: view, change the party size, cancel, and the
+booking's own .ics. Thin: the rules are in the booking service."""
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,130 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 import segno
 
-from ..clientaddr import address_group
-from .capacity import (
-    BookingRefused,
-    availability,
-    change_party_size,
-    free_slots,
-    party_limit,
-    register,
-)
-from .capacity import cancel as cancel_booking
-from .forms import BookingForm, PartySizeForm
-from .models import BookingMode, BookingStatus
+from ..choices import BookingStatus
+from ..feeds.ics import booking_calendar
+from .availability import party_limit
+from .forms import PartySizeForm
+from .registration import BookingRefused, change_party_size
+from .registration import cancel as cancel_booking
 from .tokens import find_booking
-
-# Booking attempts per window (seconds); ``BOOKING_RATE_LIMITS`` in the settings overrides
-# any of them. A client address is the trusted proxy's view of it (``events.clientaddr``);
-# IPv6 counts per /64. Japanese mobile carriers put many people behind one IPv4 address, so
-# the per-address ceiling is wide and the tight limit is per address *and* date: one
-# shared address cannot fill an event, and cannot lock out the people it is shared with
-# from the other events. E-mail addresses are not counted: anyone can type anyone's.
-RATE_LIMITS = {
-    "address_occurrence": (3, 24 * 3600),  # bookings, waiting-list places, lottery entries
-    "address": (30, 3600),  # one address (or IPv6 /64), all dates
-    "site": (600, 3600),  # everyone together: a ceiling against mass abuse
-}
-
-
-def private(response):
-    """Headers for pages behind a secret link: never cached, indexed or referred."""
-    response["Cache-Control"] = "no-store, private"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def booking_context(request, event, occurrence, form=None):
-    """What the registration part of an occurrence page needs."""
-    state, label = availability(occurrence)
-    slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
-    if form is None and state in {"open", "few", "waiting", "lottery"}:
-        form = BookingForm(event=event, slots=slots, limit=party_limit(occurrence))
-    from .retention import retention_days
-
-    return {
-        "retention_days": retention_days(),
-        "booking_state": state,
-        "availability_label": label,
-        "booking_form": form if state in {"open", "few", "waiting", "lottery"} else None,
-        "slots": slots,
-    }
-
-
-def _rate_limited(request, occurrence):
-    """Count one booking attempt against each limit; True when any is exceeded. Keys are
-    hashed with the secret key, so no address appears in the cache. When the cache is
-    unavailable its fail-open backend counts nothing and nobody is refused."""
-    limits = {**RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
-    group = address_group(request)
-    keys = {
-        "address_occurrence": f"{group}:{occurrence.pk}",
-        "address": group,
-        "site": "",
-    }
-    limited = False
-    for kind, value in keys.items():
-        limit, window = limits[kind]
-        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{kind}:{value}".encode()).hexdigest()
-        key = f"booking-rate:{kind}:{digest}"
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window)
-            count = 1
-        limited = limited or count > limit
-    return limited
-
-
-@require_http_methods(["POST"])
-def book(request, event, occurrence):
-    """POST from an occurrence page's form."""
-    slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
-    form = BookingForm(request.POST, event=event, slots=slots, limit=party_limit(occurrence))
-
-    def again(message, status):
-        context = event.get_context(request)
-        context.update({"occurrence": occurrence, "booking_error": message})
-        context.update(booking_context(request, event, occurrence, form=form))
-        response = TemplateResponse(request, "events/occurrence_page.html", context, status=status)
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    if form.is_bot:
-        return again(_("Your registration could not be sent. Please try again."), 400)
-    if not form.is_valid():
-        return again(_("Please check the items marked below."), 400)
-    data = form.cleaned_data
-    if _rate_limited(request, occurrence):
-        return again(
-            _(
-                "Too many registrations from here in a short time. Please wait a while and "
-                "try again, or call the desk."
-            ),
-            429,
-        )
-    try:
-        booking, token = register(
-            occurrence.pk,
-            party_size=data["party_size"],
-            slot_id=data.get("slot"),
-            nickname=data["nickname"],
-            email=data.get("email", ""),
-            who=data.get("who", ""),
-            residence=data.get("residence", ""),
-            municipality=data.get("municipality", ""),
-            first_time=data.get("first_time"),
-            needs=data.get("needs", ""),
-            wants_reminder=data.get("wants_reminder", False),
-            audience_confirmed=data.get("audience_confirmed", False),
-        )
-    except BookingRefused as refusal:
-        return again(refusal.message, 409)
-    url = reverse("booking_manage", args=(token,)) + "?new=1"
-    return private(HttpResponseRedirect(url, status=303))
+from .web import private
 
 
 def _booking_or_404(token):
@@ -216,8 +96,6 @@ def cancel(request, token):
 @never_cache
 def calendar(request, token):
     """The booking as an .ics: it may hold the venue details and the meeting link."""
-    from ..feeds import booking_calendar
-
     booking = _booking_or_404(token)
     link = request.build_absolute_uri(reverse("booking_manage", args=(token,)))
     body = booking_calendar(booking, link)

@@ -4,10 +4,10 @@ import datetime
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
-from django.utils.translation import get_language
 
-from events.schedules import TOKYO, format_date_ja, format_range_ja
+from events.feeds.links import feed_path
+from events.schedule_text import format_date_ja, format_range_ja
+from events.schedules import TOKYO
 
 register = template.Library()
 
@@ -37,14 +37,14 @@ def time_range(occurrence):
 
 
 @register.simple_tag(takes_context=True)
-def calendar_links(context, path, query=""):
-    """The ways to subscribe to the feed at ``path``: https, webcal:// and Google Calendar."""
+def calendar_links(context, kind, obj=None, query=""):
+    """The ways to subscribe to a feed: https, webcal:// and Google Calendar.
+
+    ``kind`` is "all" (with the list's ``query``), "category", "organisation" or "event"
+    (with the object); the address is reversed from the feed's URL name."""
     request = context.get("request")
-    language = get_language()
-    if language and language != settings.LANGUAGE_CODE and path.startswith(f"/{language}/"):
-        path = path[len(language) + 1 :]  # feeds are not language-prefixed
-    url = path + (f"?{query}" if query else "")
-    https = request.build_absolute_uri(url) if request is not None else url
+    path = feed_path(kind, obj, query)
+    https = request.build_absolute_uri(path) if request is not None else path
     webcal = "webcal://" + https.split("://", 1)[-1]
     google = "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal})
-    return {"path": url, "https": https, "webcal": webcal, "google": google}
+    return {"path": path, "https": https, "webcal": webcal, "google": google}

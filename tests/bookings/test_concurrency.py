@@ -9,7 +9,7 @@ from django.db import connection, connections
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import locking, registration
 from events.bookings.models import Booking, BookingStatus
 
 from .conftest import bookable_event
@@ -49,11 +49,11 @@ def run_at_once(functions):
 def widened_race(monkeypatch):
     """Sleep between counting the seats and writing the booking, so that without the lock
     the requests really do overlap."""
-    monkeypatch.setattr(capacity, "_pause", lambda: time.sleep(0.03))
+    monkeypatch.setattr(registration, "_pause", lambda: time.sleep(0.03))
 
 
 def register_one(occurrence_id, index):
-    return lambda: capacity.register(occurrence_id, party_size=1, nickname=f"匿名{index}")
+    return lambda: registration.register(occurrence_id, party_size=1, nickname=f"匿名{index}")
 
 
 def confirmed_people(occurrence):
@@ -76,7 +76,7 @@ def test_fifty_at_once_for_ten_seats(site_tree, widened_race):
 
 @on_postgresql
 def test_control_without_the_lock_oversells(site_tree, widened_race, monkeypatch):
-    monkeypatch.setattr(capacity, "LOCKING", False)
+    monkeypatch.setattr(locking, "LOCKING", False)
     _, occurrence = bookable_event(site_tree.ward, capacity=10)
     run_at_once([register_one(occurrence.pk, i) for i in range(50)])
     assert confirmed_people(occurrence) > 10, "the race was not reproduced"
@@ -84,10 +84,10 @@ def test_control_without_the_lock_oversells(site_tree, widened_race, monkeypatch
 
 def test_cancellations_racing_registrations_promote_once_per_seat(site_tree, widened_race):
     _, occurrence = bookable_event(site_tree.ward, capacity=10)
-    confirmed = [capacity.register(occurrence.pk, nickname=f"c{i}")[0] for i in range(10)]
-    waiting = [capacity.register(occurrence.pk, nickname=f"w{i}")[0] for i in range(8)]
+    confirmed = [registration.register(occurrence.pk, nickname=f"c{i}")[0] for i in range(10)]
+    waiting = [registration.register(occurrence.pk, nickname=f"w{i}")[0] for i in range(8)]
     assert all(b.status == BookingStatus.WAITING for b in waiting)
-    cancellations = [lambda b=b: capacity.cancel(b.pk) for b in confirmed[:5]]
+    cancellations = [lambda b=b: registration.cancel(b.pk) for b in confirmed[:5]]
     registrations = [register_one(occurrence.pk, 100 + i) for i in range(10)]
     results = run_at_once(cancellations + registrations)
     errors = [r for r in results if isinstance(r, Exception)]
@@ -103,7 +103,7 @@ def test_cancellations_racing_registrations_promote_once_per_seat(site_tree, wid
 
 
 def test_one_appointment_slot_goes_to_one_party(site_tree, widened_race):
-    from events.bookings.capacity import BookingRefused
+    from events.bookings.registration import BookingRefused
 
     _, occurrence = bookable_event(
         site_tree.ward, booking_mode="appointment", slot_minutes=50, slot_break_minutes=10
@@ -111,7 +111,7 @@ def test_one_appointment_slot_goes_to_one_party(site_tree, widened_race):
     slot = occurrence.slots.first()
     results = run_at_once(
         [
-            lambda i=i: capacity.register(occurrence.pk, slot_id=slot.pk, nickname=f"s{i}")
+            lambda i=i: registration.register(occurrence.pk, slot_id=slot.pk, nickname=f"s{i}")
             for i in range(10)
         ]
     )

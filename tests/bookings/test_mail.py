@@ -14,7 +14,7 @@ from django.utils import timezone
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import lottery, registration
 from events.bookings.mail import send_due_mail, send_one
 from events.bookings.models import MailStatus, OutgoingMail
 
@@ -29,7 +29,7 @@ def test_confirmation_is_sent_by_a_real_worker_process(site_tree, settings, tmp_
     """The web process only queues; a separate `manage.py db_worker` process sends."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="person@example.jp")
+    registration.register(occurrence.pk, nickname="匿名", email="person@example.jp")
     queued = OutgoingMail.objects.get()
     assert queued.status == MailStatus.QUEUED and not mail.outbox
     from django_tasks_db.models import DBTaskResult
@@ -83,7 +83,7 @@ def commit_callbacks(request, django_capture_on_commit_callbacks):
     if "transactional_db" in request.fixturenames:
         yield
         return
-    import events.bookings.capacity as module
+    import events.bookings.registration as module
 
     original_register, original_cancel = module.register, module.cancel
 
@@ -103,7 +103,7 @@ def test_a_failure_is_retried_with_backoff(site_tree, settings):
     settings.EMAIL_BACKEND = "tests.bookings.flaky_mail.FlakyEmailBackend"
     FlakyEmailBackend.failures_left = 1
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="person@example.jp")
+    registration.register(occurrence.pk, nickname="匿名", email="person@example.jp")
     queued = OutgoingMail.objects.get()
     assert queued.status == MailStatus.QUEUED and queued.attempts == 1
     assert queued.send_after > timezone.now()
@@ -118,7 +118,7 @@ def test_gives_up_after_repeated_failures(site_tree, settings):
     settings.EMAIL_BACKEND = "tests.bookings.flaky_mail.FlakyEmailBackend"
     FlakyEmailBackend.failures_left = 100
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="person@example.jp")
+    registration.register(occurrence.pk, nickname="匿名", email="person@example.jp")
     queued = OutgoingMail.objects.get()
     later = timezone.now()
     for _ in range(10):
@@ -131,13 +131,13 @@ def test_gives_up_after_repeated_failures(site_tree, settings):
 
 def test_no_email_no_mail(site_tree):
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名")
+    registration.register(occurrence.pk, nickname="匿名")
     assert not OutgoingMail.objects.exists() and not mail.outbox
 
 
 def test_reminder_is_skipped_when_the_date_moved(site_tree):
     event, occurrence = bookable_event(site_tree.ward)
-    booking, _ = capacity.register(
+    booking, _ = registration.register(
         occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True
     )
     reminder = OutgoingMail.objects.get(kind="reminder")
@@ -162,7 +162,7 @@ def test_reminder_is_skipped_when_the_date_moved(site_tree):
 
 def test_reminder_is_sent_the_day_before_when_nothing_changed(site_tree):
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True)
+    registration.register(occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True)
     reminder = OutgoingMail.objects.get(kind="reminder")
     assert reminder.send_after < occurrence.start
     assert occurrence.start - reminder.send_after < datetime.timedelta(days=2)
@@ -172,9 +172,9 @@ def test_reminder_is_sent_the_day_before_when_nothing_changed(site_tree):
 
 def test_waiting_list_promotion_and_staff_cancellation_are_mailed(site_tree):
     _, occurrence = bookable_event(site_tree.ward, capacity=1)
-    first, _ = capacity.register(occurrence.pk, nickname="一", email="one@example.jp")
-    capacity.register(occurrence.pk, nickname="二", email="two@example.jp")
-    capacity.cancel(first.pk, by_staff=True)
+    first, _ = registration.register(occurrence.pk, nickname="一", email="one@example.jp")
+    registration.register(occurrence.pk, nickname="二", email="two@example.jp")
+    registration.cancel(first.pk, by_staff=True)
     subjects = [(m.to[0], m.subject) for m in mail.outbox]
     assert ("one@example.jp", "ご予約の取り消しについて") in subjects
     assert ("two@example.jp", "キャンセル待ちからのご案内") in subjects
@@ -190,7 +190,7 @@ def test_lottery_is_reproducible_and_notifies(site_tree, django_capture_on_commi
     )
     entries = []
     for i in range(8):
-        booking, _ = capacity.register(
+        booking, _ = registration.register(
             occurrence.pk,
             nickname=f"応募{i}",
             email=f"p{i}@example.jp",
@@ -199,12 +199,12 @@ def test_lottery_is_reproducible_and_notifies(site_tree, django_capture_on_commi
         entries.append(booking)
     assert {b.status for b in entries} == {"lottery"}
     with django_capture_on_commit_callbacks(execute=True):
-        winners = capacity.draw_lottery(occurrence.pk, seed=42)
+        winners = lottery.draw_lottery(occurrence.pk, seed=42)
     assert len(winners) == 3
     assert {entries[0].pk, entries[1].pk} <= {w.pk for w in winners}  # residents first
     occurrence.refresh_from_db()
     assert occurrence.lottery_log.startswith("seed=42")
-    assert capacity.draw_lottery(occurrence.pk, seed=1) == []  # drawn once only
+    assert lottery.draw_lottery(occurrence.pk, seed=1) == []  # drawn once only
     results = [m for m in mail.outbox if m.subject == "抽選結果のお知らせ"]
     assert len(results) == 8
 
@@ -215,7 +215,7 @@ def test_the_sweep_command_sends_due_reminders(site_tree):
     from django.core.management import call_command
 
     _, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True)
+    registration.register(occurrence.pk, nickname="匿名", email="p@example.jp", wants_reminder=True)
     reminder = OutgoingMail.objects.get(kind="reminder")
     OutgoingMail.objects.filter(pk=reminder.pk).update(send_after=timezone.now())
     out = StringIO()
@@ -227,11 +227,12 @@ def test_the_sweep_command_sends_due_reminders(site_tree):
 def test_lotteries_are_drawn_when_registration_closes(site_tree):
     import datetime as dt
 
-    from events.bookings.capacity import draw_due_lotteries, registration_window
+    from events.bookings.availability import registration_window
+    from events.bookings.lottery import draw_due_lotteries
 
     _, occurrence = bookable_event(site_tree.ward, booking_mode="lottery", capacity=2)
     for i in range(3):
-        capacity.register(occurrence.pk, nickname=f"応募{i}")
+        registration.register(occurrence.pk, nickname=f"応募{i}")
     _opens, closes = registration_window(occurrence)
     assert draw_due_lotteries(now=closes - dt.timedelta(minutes=1)) == 0
     assert draw_due_lotteries(now=closes + dt.timedelta(minutes=1)) == 1
@@ -246,7 +247,7 @@ def test_people_are_told_when_their_date_moves(site_tree):
     from events.models import EventException
 
     event, occurrence = bookable_event(site_tree.ward)
-    capacity.register(occurrence.pk, nickname="匿名", email="p@example.jp")
+    registration.register(occurrence.pk, nickname="匿名", email="p@example.jp")
     event.exceptions = [
         EventException(
             original_date=occurrence.original_date,

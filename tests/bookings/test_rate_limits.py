@@ -6,7 +6,7 @@ from django.test import override_settings
 
 import pytest
 
-from events.bookings import views as booking_views
+from events.bookings import web as booking_web
 from events.bookings.models import Booking, BookingStatus
 
 from .conftest import bookable_event, days_ahead
@@ -34,7 +34,7 @@ def test_behind_the_proxy_visitors_are_counted_one_by_one(client, site_tree):
 
 def test_one_address_cannot_fill_an_event(client, bookable):
     event, occurrence = bookable
-    limit = booking_views.RATE_LIMITS["address_occurrence"][0]
+    limit = booking_web.RATE_LIMITS["address_occurrence"][0]
     for _ in range(limit):
         assert book(client, event, occurrence).status_code == 303
     response = book(client, event, occurrence, nickname="四回目")
@@ -58,7 +58,7 @@ def test_the_limit_holds_for_lotteries_and_waiting_lists(client, site_tree, mode
         event, occurrence = bookable_event(site_tree.ward, capacity=1)
         book(client, event, occurrence, address="198.51.100.99")  # takes the only seat
         expected = BookingStatus.WAITING
-    limit = booking_views.RATE_LIMITS["address_occurrence"][0]
+    limit = booking_web.RATE_LIMITS["address_occurrence"][0]
     for _ in range(limit):
         assert book(client, event, occurrence).status_code == 303
     assert book(client, event, occurrence).status_code == 429
@@ -86,7 +86,7 @@ def test_the_per_address_ceiling_counts_across_dates(client, site_tree, settings
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_an_ipv6_line_is_one_address(client, bookable):
     event, occurrence = bookable
-    limit = booking_views.RATE_LIMITS["address_occurrence"][0]
+    limit = booking_web.RATE_LIMITS["address_occurrence"][0]
     for n in range(limit):
         assert book(client, event, occurrence, "::1", f"2001:db8:5:6::{n + 1}").status_code == 303
     assert book(client, event, occurrence, "::1", "2001:db8:5:6::ff").status_code == 429

@@ -8,6 +8,7 @@ import pytest
 
 from events.bookings.models import Booking, BookingStatus
 from events.bookings.tokens import hash_token
+from events.factories import publish_event
 
 from .conftest import bookable_event, days_ahead
 
@@ -234,14 +235,14 @@ def test_a_party_larger_than_the_capacity_is_refused_not_queued(client, site_tre
     assert '<option value="4">' not in html  # the form offers at most the capacity
     response = post(client, event, occurrence, party_size="4")
     assert response.status_code == 400 and not Booking.objects.exists()
-    from events.bookings.capacity import BookingRefused, register
+    from events.bookings.registration import BookingRefused, register
 
     with pytest.raises(BookingRefused):
         register(occurrence.pk, party_size=4, nickname="四人")
 
 
 def test_after_a_lottery_draw_the_web_form_is_closed(client, site_tree):
-    from events.bookings.capacity import draw_lottery
+    from events.bookings.lottery import draw_lottery
 
     event, occurrence = bookable_event(site_tree.ward, booking_mode="lottery", capacity=1)
     post(client, event, occurrence)
@@ -258,3 +259,51 @@ def test_out_of_range_dates_in_filters_are_ignored(client, site_tree):
         "/events/calendar.ics?on=9999-12-31",
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seat_lock_refuses_to_run_outside_a_transaction(site_tree):
+    from events.bookings import locking
+
+    _, occurrence = bookable_event(site_tree.ward)
+    with pytest.raises(locking.NotInTransaction):
+        locking.lock_occurrence(occurrence.pk)
+
+
+def test_staff_close_and_reopen_through_the_booking_service(client, bookable):
+    from events.bookings.registration import BookingRefused, register, set_registration_closed
+
+    _, occurrence = bookable
+    set_registration_closed(occurrence.pk, closed=True)
+    with pytest.raises(BookingRefused) as refused:
+        register(occurrence.pk, nickname="匿名")
+    assert refused.value.code == "closed"
+    set_registration_closed(occurrence.pk, closed=False)
+    booking, _token = register(occurrence.pk, nickname="匿名")
+    assert booking.status == "confirmed"
+
+
+def test_the_event_page_asks_availability_in_constant_queries(client, site_tree):
+    """The next dates' availability comes from one query for all of them, not per date."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import recurrence
+
+    def count(event):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        return len(queries)
+
+    one, _ = bookable_event(site_tree.ward, slug="once")
+    weekly = publish_event(
+        site_tree.ward,
+        slug="weekly",
+        booking_mode="first_come",
+        capacity=10,
+        start_date=days_ahead(3),
+        recurrence=recurrence.deserialize("RRULE:FREQ=WEEKLY"),
+    )
+    assert weekly.occurrences.count() > 10
+    client.get(one.url)
+    assert count(weekly) == count(one)

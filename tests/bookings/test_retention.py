@@ -12,7 +12,8 @@ from django.utils import timezone
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import lottery as lottery_service
+from events.bookings import registration
 from events.bookings.models import (
     AttendanceCounter,
     Booking,
@@ -60,7 +61,7 @@ def move(occurrence, end, hours=2):
 
 
 def register(occurrence, **data):
-    return capacity.register(occurrence.pk, **{**PERSONAL, **data})
+    return registration.register(occurrence.pk, **{**PERSONAL, **data})
 
 
 def counters():
@@ -103,7 +104,7 @@ def test_fiscal_year(value, expected):
 def test_erases_exactly_the_personal_fields_after_the_period_and_not_before(event):
     _, occurrence = event
     booking, _ = register(occurrence, party_size=2, who="family", residence="outside")
-    capacity.check_in(booking.pk, now=ENDED - datetime.timedelta(hours=1))
+    registration.check_in(booking.pk, now=ENDED - datetime.timedelta(hours=1))
     move(occurrence, ENDED)
     before = row(booking)
     assert all(before[name] for name in ERASED_FIELDS)
@@ -151,11 +152,11 @@ def test_counters_count_confirmed_bookings_by_who_residence_first_time_and_atten
     c, _ = register(occurrence, party_size=2, who="family", residence="ward", first_time=False)
     d, _ = register(occurrence, party_size=2, who="family", residence="ward", first_time=False)
     cancelled, _ = register(occurrence, party_size=2, who="self", residence="ward")
-    capacity.cancel(cancelled.pk)
+    registration.cancel(cancelled.pk)
     anonymous, _ = register(occurrence, party_size=1)  # no optional answers at all
     waiting, _ = register(occurrence, party_size=3, who="supporter", residence="outside")
     for booking in (a, b, d):
-        assert capacity.check_in(booking.pk, now=check_in_at)
+        assert registration.check_in(booking.pk, now=check_in_at)
     assert row(waiting)["status"] == BookingStatus.WAITING
     assert row(cancelled)["status"] == BookingStatus.CANCELLED
 
@@ -165,7 +166,7 @@ def test_counters_count_confirmed_bookings_by_who_residence_first_time_and_atten
     )
     first, _ = register(lottery, who="supporter", residence="outside")
     second, _ = register(lottery, who="other", residence="outside")
-    capacity.draw_lottery(lottery.pk, seed=7)
+    lottery_service.draw_lottery(lottery.pk, seed=7)
     statuses = {row(first)["status"], row(second)["status"]}
     assert statuses == {BookingStatus.CONFIRMED, BookingStatus.NOT_DRAWN}
     winner = first if row(first)["status"] == BookingStatus.CONFIRMED else second

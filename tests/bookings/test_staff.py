@@ -9,7 +9,7 @@ from django.urls import reverse
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import registration
 from events.bookings.models import Booking, BookingStatus
 
 from .conftest import bookable_event
@@ -36,8 +36,8 @@ def staff_client(client, site_tree):
 def test_staff_list_and_export_bookings(staff_client, bookable):
     # Transactional: a streamed export finishes its request after the response is read.
     _, occurrence = bookable
-    capacity.register(occurrence.pk, nickname='=HYPERLINK("http://evil.example")', needs="+1")
-    capacity.register(occurrence.pk, nickname="匿名")
+    registration.register(occurrence.pk, nickname='=HYPERLINK("http://evil.example")', needs="+1")
+    registration.register(occurrence.pk, nickname="匿名")
     index = reverse("bookings:index")
     html = staff_client.get(index).content.decode()
     assert "匿名" in html
@@ -54,7 +54,7 @@ def test_staff_list_and_export_bookings(staff_client, bookable):
 
 def test_bookings_cannot_be_created_or_edited_around_the_capacity_rules(staff_client, bookable):
     _, occurrence = bookable
-    booking, _token = capacity.register(occurrence.pk, nickname="匿名")
+    booking, _token = registration.register(occurrence.pk, nickname="匿名")
     assert staff_client.get(reverse("bookings:add")).status_code in {302, 403}
     assert staff_client.get(reverse("bookings:edit", args=(booking.pk,))).status_code in {302, 403}
     response = staff_client.post(reverse("bookings:delete", args=(booking.pk,)))
@@ -78,8 +78,8 @@ def test_desk_adds_phone_bookings_within_capacity(staff_client, site_tree):
 
 def test_desk_checks_in_by_code_or_nickname_idempotently(staff_client, bookable):
     _, occurrence = bookable
-    booking, _token = capacity.register(occurrence.pk, nickname="ひだまり")
-    other, _token = capacity.register(occurrence.pk, nickname="そら")
+    booking, _token = registration.register(occurrence.pk, nickname="ひだまり")
+    other, _token = registration.register(occurrence.pk, nickname="そら")
     url = reverse("events_desk", args=(occurrence.pk,))
     staff_client.post(url, {"action": "check_in", "query": booking.code.lower()})
     booking.refresh_from_db()
@@ -122,8 +122,8 @@ def test_people_without_the_permission_are_refused(client, site_tree, bookable):
 def test_export_of_one_date(staff_client, site_tree):
     _, first = bookable_event(site_tree.ward, slug="first")
     _, second = bookable_event(site_tree.ward, slug="second")
-    capacity.register(first.pk, nickname="一日目の人")
-    capacity.register(second.pk, nickname="二日目の人")
+    registration.register(first.pk, nickname="一日目の人")
+    registration.register(second.pk, nickname="二日目の人")
     response = staff_client.get(reverse("bookings:index") + f"?occurrence={first.pk}&export=csv")
     text = b"".join(response.streaming_content).decode()
     assert "一日目の人" in text and "二日目の人" not in text
@@ -137,7 +137,7 @@ def test_desk_shows_the_days_appointment_schedule(staff_client, site_tree):
     )
     slots = list(occurrence.slots.order_by("start"))
     assert [s.label for s in slots] == ["14:00–14:50", "15:00–15:50"]
-    booking, _token = capacity.register(occurrence.pk, slot_id=slots[1].pk, nickname="相談者")
+    booking, _token = registration.register(occurrence.pk, slot_id=slots[1].pk, nickname="相談者")
     html = staff_client.get(reverse("events_desk", args=(occurrence.pk,))).content.decode()
     assert "14:00–14:50" in html and "15:00–15:50" in html
     assert booking.code in html and "相談者" in html

@@ -11,7 +11,8 @@ import recurrence
 from events import occurrences as occurrence_rules
 from events.factories import publish_event
 from events.models import EventException, Occurrence, OccurrenceStatus
-from events.occurrences import extend_horizon, materialise
+from events.occurrences import materialise
+from events.publishing import extend_horizon
 from events.schedules import TOKYO
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ openings in the calendar and feeds, and visits booked through the bookings code.
 
 import datetime
 import json
+import re
 from decimal import Decimal
 
 from django.db import connection
@@ -12,8 +13,9 @@ from django.utils import timezone
 import pytest
 import recurrence
 
-from events.bookings import capacity
-from events.bookings.capacity import BookingRefused
+from events.bookings import registration
+from events.bookings.models import Booking
+from events.bookings.registration import BookingRefused
 from events.factories import category
 from events.models import Occurrence
 from events.schedules import TOKYO
@@ -26,11 +28,7 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def ibasho_category():
-    from events.models import EventCategory
-
-    return EventCategory.objects.get_or_create(
-        slug="ibasho", defaults={"name": "居場所", "name_en": "Ibasho", "colour": "dimgray"}
-    )[0]
+    return category("ibasho")
 
 
 def place(parent, slug, weekday=1, **fields):
@@ -83,7 +81,7 @@ def test_geojson_is_valid_and_public_only(client, site_tree):
 
 def test_filters(client, site_tree):
     place(site_tree.ward, "tuesday", weekday=1)
-    place(site_tree.ward, "women", weekday=5, who_for="women", area="目白", fee=300)
+    place(site_tree.ward, "women", weekday=5, women_only=True, area="目白", fee=300)
     place(site_tree.family, "stepfree", weekday=2, step_free=True, area="巣鴨")
 
     def names(query):
@@ -98,12 +96,18 @@ def test_filters(client, site_tree):
     assert names("free=on") == {"tuesday", "stepfree"}
     assert names("step_free=on") == {"stepfree"}
     assert names("area=目白") == {"women"}
-    today = timezone.now().astimezone(TOKYO).weekday()
-    expected_today = {s for s, d in (("tuesday", 1), ("women", 5), ("stepfree", 2)) if d == today}
-    now = timezone.now().astimezone(TOKYO)
-    if now.hour < 17:  # an opening today has not ended yet
-        assert names("today=on") == expected_today
     assert client.get("/ibasho/?day=abc&area=nowhere").status_code == 200
+
+
+def test_open_today_at_any_time_of_day(client, site_tree):
+    """All day today is open today whatever the clock says; a place that opens on another
+    weekday is not."""
+    today = timezone.now().astimezone(TOKYO).weekday()
+    place(site_tree.ward, "allday", weekday=today, all_day=True)
+    place(site_tree.ward, "tomorrow", weekday=(today + 1) % 7)
+    html = client.get("/ibasho/?today=on").content.decode()
+    assert "居場所 allday<" in html
+    assert "居場所 tomorrow<" not in html
 
 
 def test_schedule_text_in_natural_japanese(site_tree):
@@ -155,13 +159,13 @@ def test_visit_booking_obeys_capacity_through_the_same_code(site_tree):
         recurrence=None,
     )
     occurrence = Occurrence.objects.get(event=item)
-    capacity.register(occurrence.pk, nickname="一人目")
-    capacity.register(occurrence.pk, nickname="二人目")
-    third, _token = capacity.register(occurrence.pk, nickname="三人目")
+    registration.register(occurrence.pk, nickname="一人目")
+    registration.register(occurrence.pk, nickname="二人目")
+    third, _token = registration.register(occurrence.pk, nickname="三人目")
     assert third.status == "waiting"
     with pytest.raises(BookingRefused):
-        capacity.register(occurrence.pk, nickname="電話", channel="phone")
-    assert category("family-gathering")  # the default categories are still there
+        registration.register(occurrence.pk, nickname="電話", channel="phone")
+    assert Booking.objects.filter(occurrence=occurrence, status="confirmed").count() == 2
 
 
 def test_place_page_renders_with_facts(client, site_tree):
@@ -208,3 +212,68 @@ def test_print_list_as_pdf(client, site_tree):
     assert b"HeiseiKakuGo" in body  # Japanese text with the PDF reader's own font
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in body  # A4
     assert b"secret-ibasho" not in body
+
+
+def test_a_place_for_women_is_women_only_everywhere(client, site_tree):
+    """One audience model for places and events: the page, the feed, the filters and the
+    booking form all say "women only"."""
+    women = place(
+        site_tree.ward,
+        "women",
+        women_only=True,
+        booking_mode="first_come",
+        capacity=5,
+        start_date=timezone.localdate() + datetime.timedelta(days=7),
+        recurrence=None,
+    )
+    place(site_tree.ward, "anyone")
+    html = client.get(women.url).content.decode()
+    facts = re.search(r"対象</dt><dd>([^<]*)", html).group(1)
+    assert facts == "女性"
+    feed = client.get(f"{women.url}calendar.ics").content.decode().replace("\r\n ", "")
+    assert "対象：女性" in feed and "女性限定" in feed and "どなたでも" not in feed
+    for url, shown in (
+        ("/events/?audience=women", {"women", "anyone"}),
+        ("/events/?audience=family", {"anyone"}),
+        ("/ibasho/?who=women", {"women", "anyone"}),
+        ("/ibasho/?who=family", {"anyone"}),
+    ):
+        listing = client.get(url).content.decode()
+        assert {s for s in ("women", "anyone") if f"居場所 {s}<" in listing} == shown, url
+    occurrence = Occurrence.objects.get(event=women)
+    form = client.get(women.occurrence_url(occurrence)).content.decode()
+    assert 'name="audience_confirmed"' in form and "女性" in form
+
+
+@pytest.mark.django_db(transaction=True)
+def test_who_for_moves_into_the_audience_fields_with_the_data(site_tree):
+    """The migration that retired ``who_for`` keeps what editors chose, on the page and in
+    its revisions (a draft published later must not lose "women only")."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from wagtail.models import Revision
+
+    women = place(site_tree.ward, "women")
+    family = place(site_tree.ward, "family")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("ibasho", "0003_ibasho_category")])
+    with connection.cursor() as cursor:
+        for page, who_for in ((women, "women"), (family, "family")):
+            cursor.execute(
+                "UPDATE ibasho_ibashopage SET who_for = %s WHERE eventpage_ptr_id = %s",
+                [who_for, page.pk],
+            )
+    revision = Revision.objects.get(pk=women.latest_revision_id)
+    revision.content = {**revision.content, "who_for": "women"}
+    revision.save(update_fields=["content"])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    women = IbashoPage.objects.get(pk=women.pk)
+    family = IbashoPage.objects.get(pk=family.pk)
+    assert (women.women_only, women.audience) == (True, "anyone")
+    assert (family.women_only, family.audience) == (False, "family")
+    content = Revision.objects.get(pk=women.latest_revision_id).content
+    assert content["women_only"] is True and "who_for" not in content
+    assert women.latest_revision.as_object().audience_label == "女性"

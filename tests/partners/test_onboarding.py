@@ -94,14 +94,14 @@ def test_only_the_ward_onboards(client, site_tree):
 
 
 def test_the_audit_log_is_visible_to_ward_staff_only(client, site_tree):
-    from events.bookings import capacity
+    from events.bookings import registration
     from home.partners import add_partner
     from tests.bookings.conftest import bookable_event
 
     partner = add_partner("会A", "npo", slug="a", editors=["a@example.jp"])
     partner.organisation.save_revision().publish()
     _, occurrence = bookable_event(partner.organisation)
-    capacity.register(occurrence.pk, nickname="秘密の参加者")
+    registration.register(occurrence.pk, nickname="秘密の参加者")
     staff = get_user_model().objects.create_user("staff", "s@example.jp", "pw")
     staff.groups.add(ensure_ward_staff())
     editor = partner.editors[0]

@@ -6,25 +6,28 @@ from django.urls import reverse
 
 import pytest
 
-from events.bookings import capacity
+from events.bookings import registration
 from events.bookings.models import Booking
 from events.factories import publish_event
-from events.models import Occurrence
+from events.models import EventPage, Occurrence
+from home.models import OrganisationPage
 from home.partners import add_partner, ensure_ward_staff
+from tests.conftest import build_site_tree
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "editor_a", "editor_b", "editor_c", "ward_staff", "superuser"]
 
 
-@pytest.fixture
-def world(site_tree):
+@pytest.fixture(scope="class")
+def world_keys(class_db):
     """Partners A and B with one event each, and a joint event of the ward co-hosted by
-    partner C; one booking on each event."""
+    partner C; one booking on each event. Built once per class (it is the slow part)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
+    tree = build_site_tree()
     orgs, users, events = {}, {}, {}
     for key, name, slug in (
         ("a", "家族会A", "org-a"),
@@ -39,7 +42,7 @@ def world(site_tree):
     common = {"booking_mode": "first_come", "capacity": 10, "start_date": day}
     events["a"] = publish_event(orgs["a"], title="Aの会", slug="a-event", **common)
     events["b"] = publish_event(orgs["b"], title="Bの会", slug="b-event", **common)
-    joint = publish_event(site_tree.ward, title="合同相談会", slug="joint", **common)
+    joint = publish_event(tree.ward, title="合同相談会", slug="joint", **common)
     joint.co_hosts = [orgs["c"]]
     joint.save_revision().publish()
     events["joint"] = joint
@@ -51,8 +54,25 @@ def world(site_tree):
     bookings = {}
     for key, event in events.items():
         occurrence = Occurrence.objects.get(event=event)
-        bookings[key], _token = capacity.register(occurrence.pk, nickname=f"{key}の参加者")
-    return {"orgs": orgs, "users": users, "events": events, "bookings": bookings}
+        bookings[key], _token = registration.register(occurrence.pk, nickname=f"{key}の参加者")
+    return {
+        "orgs": {key: page.pk for key, page in orgs.items()},
+        "users": {key: user.pk for key, user in users.items()},
+        "events": {key: page.pk for key, page in events.items()},
+        "bookings": {key: booking.pk for key, booking in bookings.items()},
+    }
+
+
+@pytest.fixture
+def world(world_keys, db):
+    """Fresh objects for each test: nothing cached on a user or page leaks between tests."""
+    user_model = get_user_model()
+    return {
+        "orgs": {k: OrganisationPage.objects.get(pk=pk) for k, pk in world_keys["orgs"].items()},
+        "users": {k: user_model.objects.get(pk=pk) for k, pk in world_keys["users"].items()},
+        "events": {k: EventPage.objects.get(pk=pk) for k, pk in world_keys["events"].items()},
+        "bookings": {k: Booking.objects.get(pk=pk) for k, pk in world_keys["bookings"].items()},
+    }
 
 
 def login(client, world, role):
@@ -68,153 +88,159 @@ EDITORS = {
     "joint": {"editor_c", "ward_staff", "superuser"},
 }
 PUBLISHERS = {"ward_staff", "superuser"}
+# Wagtail's explorer starts at the closest common ancestor of the pages a user may edit:
+# for partner C (its own subtree and the joint event under the ward) that is /partners/,
+# so C can browse the other partners' subtrees. Issue 13 scopes the explorer; until then
+# the leak is written down here, so the test says exactly what happens.
+EXPLORER_LEAKS = {("editor_c", "a"), ("editor_c", "b")}
 BOOKING_VIEWERS = EDITORS
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("target", ["a", "b", "joint"])
-def test_page_actions(client, world, role, target):
-    login(client, world, role)
-    event = world["events"][target]
-    allowed = role in EDITORS[target]
-    edit = client.get(reverse("wagtailadmin_pages:edit", args=(event.pk,)))
-    assert (edit.status_code == 200) == allowed, (role, target, edit.status_code)
-    explore = client.get(reverse("wagtailadmin_explore", args=(event.get_parent().pk,)))
-    if role == "anonymous":
-        assert explore.status_code == 302
-    # Publishing, deleting and moving are the ward's. Copying only opens a form whose
-    # destinations are where the user may add pages, and the copy is a draft that needs
-    # the ward's approval: everyone who may edit the page may start one.
-    user = world["users"].get(role)
-    permissions = event.permissions_for_user(user) if user else None
-    expected = {
-        "wagtailadmin_pages:delete": role in PUBLISHERS,
-        "wagtailadmin_pages:move": role in PUBLISHERS,
-        "wagtailadmin_pages:unpublish": role in PUBLISHERS,
-        "wagtailadmin_pages:copy": allowed,
-    }
-    for url_name, may in expected.items():
-        response = client.get(reverse(url_name, args=(event.pk,)))
-        assert (response.status_code == 200) == may, (role, target, url_name)
-    if permissions is not None:
-        assert permissions.can_publish() == (role in PUBLISHERS)
-        assert permissions.can_edit() == allowed
+class TestPermissionMatrix:
+    """Every role against every subtree; the world is built once for the class."""
 
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("target", ["a", "b", "joint"])
-def test_a_refused_edit_changes_nothing(client, world, role, target):
-    if role in EDITORS[target]:
-        pytest.skip("allowed")
-    login(client, world, role)
-    event = world["events"][target]
-    client.post(
-        reverse("wagtailadmin_pages:edit", args=(event.pk,)),
-        {"title": "乗っ取り", "slug": event.slug, "action-publish": "1"},
-    )
-    event.refresh_from_db()
-    assert event.title != "乗っ取り"
-    assert event.latest_revision.content["title"] != "乗っ取り"
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("target", ["a", "b", "joint"])
-def test_booking_lists_exports_and_check_in(client, world, role, target):
-    login(client, world, role)
-    booking = world["bookings"][target]
-    allowed = role in BOOKING_VIEWERS[target]
-    index = client.get(reverse("bookings:index"))
-    if role == "anonymous":
-        assert index.status_code == 302
-    else:
-        shown = booking.nickname in index.content.decode()
-        assert shown == allowed, (role, target)
-    inspect = client.get(reverse("bookings:inspect", args=(booking.pk,)))
-    assert (inspect.status_code == 200) == allowed, (role, target, inspect.status_code)
-    export = client.get(
-        reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=csv"
-    )
-    if export.status_code == 200:
-        text = b"".join(export.streaming_content).decode()
-        assert (booking.nickname in text) == allowed
-    else:
-        assert not allowed
-    xlsx = client.get(reverse("bookings:index") + "?export=xlsx")
-    assert (xlsx.status_code == 200) == (role != "anonymous")
-    desk = reverse("events_desk", args=(booking.occurrence_id,))
-    assert (client.get(desk).status_code == 200) == allowed
-    client.post(desk, {"action": "check_in", "query": booking.code})
-    booking.refresh_from_db()
-    assert (booking.checked_in_at is not None) == allowed
-
-
-def test_co_host_permission_is_revoked_with_the_co_host(client, world):
-    joint = world["events"]["joint"]
-    login(client, world, "editor_c")
-    assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code == 200
-    joint.co_hosts = []
-    joint.save_revision().publish()
-    assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code != 200
-
-
-def test_viewing_and_exporting_bookings_is_audited(client, world):
-    from wagtail.models import ModelLogEntry
-
-    login(client, world, "ward_staff")
-    booking = world["bookings"]["a"]
-    client.get(reverse("events_desk", args=(booking.occurrence_id,)))
-    response = client.get(
-        reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=xlsx"
-    )
-    assert response.status_code == 200
-    entries = ModelLogEntry.objects.filter(action__startswith="ibasho.bookings.")
-    assert {e.action for e in entries} == {"ibasho.bookings.view", "ibasho.bookings.export"}
-    assert all(e.user == world["users"]["ward_staff"] for e in entries)
-    for entry in entries:
-        assert booking.nickname not in str(entry.data) + entry.label
-    assert Booking.objects.count() == 3
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_images_and_documents_per_collection(client, world, role):
-    from wagtail.models import Collection
-
-    import wagtail_factories
-
-    login(client, world, role)
-    items = {}
-    for key in ("a", "b"):
-        collection = Collection.objects.get(name=world["orgs"][key].title)
-        items[key] = (
-            wagtail_factories.ImageFactory(collection=collection, title=f"画像{key}"),
-            wagtail_factories.DocumentFactory(collection=collection, title=f"文書{key}"),
-        )
-    for key, (image, document) in items.items():
-        may = role in {f"editor_{key}", "ward_staff", "superuser"}
-        edit_image = client.get(reverse("wagtailimages:edit", args=(image.pk,)))
-        assert (edit_image.status_code == 200) == may, (role, key, "image")
-        edit_doc = client.get(reverse("wagtaildocs:edit", args=(document.pk,)))
-        assert (edit_doc.status_code == 200) == may, (role, key, "document")
-    if role == "anonymous":
-        return
-    import json
-
-    chooser = json.loads(client.get(reverse("wagtailimages_chooser:choose")).content)["html"]
-    for key in ("a", "b"):
-        may = role in {f"editor_{key}", "ward_staff", "superuser"}
-        assert (f"画像{key}" in chooser) == may, (role, key, "chooser")
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_organisation_profiles(client, world, role):
-    login(client, world, role)
-    for key in ("a", "b"):
-        organisation = world["orgs"][key]
-        may = role in {f"editor_{key}", "ward_staff", "superuser"}
-        response = client.get(reverse("wagtailadmin_pages:edit", args=(organisation.pk,)))
-        assert (response.status_code == 200) == may, (role, key)
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("target", ["a", "b", "joint"])
+    def test_page_actions(self, client, world, role, target):
+        login(client, world, role)
+        event = world["events"][target]
+        allowed = role in EDITORS[target]
+        edit = client.get(reverse("wagtailadmin_pages:edit", args=(event.pk,)))
+        assert (edit.status_code == 200) == allowed, (role, target, edit.status_code)
+        explore = client.get(reverse("wagtailadmin_explore", args=(event.get_parent().pk,)))
+        if role == "anonymous":
+            assert explore.status_code == 302 and "/admin/login/" in explore["Location"]
+        else:
+            # Each role explores the subtrees it may edit; another partner's is refused.
+            explorable = allowed or (role, target) in EXPLORER_LEAKS
+            assert (explore.status_code == 200) == explorable, (role, target, explore.status_code)
+        # Publishing, deleting and moving are the ward's. Copying only opens a form whose
+        # destinations are where the user may add pages, and the copy is a draft that needs
+        # the ward's approval: everyone who may edit the page may start one.
         user = world["users"].get(role)
-        if user is not None:
-            permissions = organisation.permissions_for_user(user)
+        permissions = event.permissions_for_user(user) if user else None
+        expected = {
+            "wagtailadmin_pages:delete": role in PUBLISHERS,
+            "wagtailadmin_pages:move": role in PUBLISHERS,
+            "wagtailadmin_pages:unpublish": role in PUBLISHERS,
+            "wagtailadmin_pages:copy": allowed,
+        }
+        for url_name, may in expected.items():
+            response = client.get(reverse(url_name, args=(event.pk,)))
+            assert (response.status_code == 200) == may, (role, target, url_name)
+        if permissions is not None:
             assert permissions.can_publish() == (role in PUBLISHERS)
-            assert permissions.can_delete() == (role in PUBLISHERS), (role, key)
+            assert permissions.can_edit() == allowed
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("target", ["a", "b", "joint"])
+    def test_a_refused_edit_changes_nothing(self, client, world, role, target):
+        if role in EDITORS[target]:
+            pytest.skip("allowed")
+        login(client, world, role)
+        event = world["events"][target]
+        client.post(
+            reverse("wagtailadmin_pages:edit", args=(event.pk,)),
+            {"title": "乗っ取り", "slug": event.slug, "action-publish": "1"},
+        )
+        event.refresh_from_db()
+        assert event.title != "乗っ取り"
+        assert event.latest_revision.content["title"] != "乗っ取り"
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("target", ["a", "b", "joint"])
+    def test_booking_lists_exports_and_check_in(self, client, world, role, target):
+        login(client, world, role)
+        booking = world["bookings"][target]
+        allowed = role in BOOKING_VIEWERS[target]
+        index = client.get(reverse("bookings:index"))
+        if role == "anonymous":
+            assert index.status_code == 302
+        else:
+            shown = booking.nickname in index.content.decode()
+            assert shown == allowed, (role, target)
+        inspect = client.get(reverse("bookings:inspect", args=(booking.pk,)))
+        assert (inspect.status_code == 200) == allowed, (role, target, inspect.status_code)
+        export = client.get(
+            reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=csv"
+        )
+        if export.status_code == 200:
+            text = b"".join(export.streaming_content).decode()
+            assert (booking.nickname in text) == allowed
+        else:
+            assert not allowed
+        xlsx = client.get(reverse("bookings:index") + "?export=xlsx")
+        assert (xlsx.status_code == 200) == (role != "anonymous")
+        desk = reverse("events_desk", args=(booking.occurrence_id,))
+        assert (client.get(desk).status_code == 200) == allowed
+        client.post(desk, {"action": "check_in", "query": booking.code})
+        booking.refresh_from_db()
+        assert (booking.checked_in_at is not None) == allowed
+
+    def test_co_host_permission_is_revoked_with_the_co_host(self, client, world):
+        joint = world["events"]["joint"]
+        login(client, world, "editor_c")
+        assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code == 200
+        joint.co_hosts = []
+        joint.save_revision().publish()
+        assert client.get(reverse("wagtailadmin_pages:edit", args=(joint.pk,))).status_code != 200
+
+    def test_viewing_and_exporting_bookings_is_audited(self, client, world):
+        from wagtail.models import ModelLogEntry
+
+        login(client, world, "ward_staff")
+        booking = world["bookings"]["a"]
+        client.get(reverse("events_desk", args=(booking.occurrence_id,)))
+        response = client.get(
+            reverse("bookings:index") + f"?occurrence={booking.occurrence_id}&export=xlsx"
+        )
+        assert response.status_code == 200
+        entries = ModelLogEntry.objects.filter(action__startswith="ibasho.bookings.")
+        assert {e.action for e in entries} == {"ibasho.bookings.view", "ibasho.bookings.export"}
+        assert all(e.user == world["users"]["ward_staff"] for e in entries)
+        for entry in entries:
+            assert booking.nickname not in str(entry.data) + entry.label
+        assert Booking.objects.count() == 3
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_images_and_documents_per_collection(self, client, world, role):
+        from wagtail.models import Collection
+
+        import wagtail_factories
+
+        login(client, world, role)
+        items = {}
+        for key in ("a", "b"):
+            collection = Collection.objects.get(name=world["orgs"][key].title)
+            items[key] = (
+                wagtail_factories.ImageFactory(collection=collection, title=f"画像{key}"),
+                wagtail_factories.DocumentFactory(collection=collection, title=f"文書{key}"),
+            )
+        for key, (image, document) in items.items():
+            may = role in {f"editor_{key}", "ward_staff", "superuser"}
+            edit_image = client.get(reverse("wagtailimages:edit", args=(image.pk,)))
+            assert (edit_image.status_code == 200) == may, (role, key, "image")
+            edit_doc = client.get(reverse("wagtaildocs:edit", args=(document.pk,)))
+            assert (edit_doc.status_code == 200) == may, (role, key, "document")
+        if role == "anonymous":
+            return
+        import json
+
+        chooser = json.loads(client.get(reverse("wagtailimages_chooser:choose")).content)["html"]
+        for key in ("a", "b"):
+            may = role in {f"editor_{key}", "ward_staff", "superuser"}
+            assert (f"画像{key}" in chooser) == may, (role, key, "chooser")
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_organisation_profiles(self, client, world, role):
+        login(client, world, role)
+        for key in ("a", "b"):
+            organisation = world["orgs"][key]
+            may = role in {f"editor_{key}", "ward_staff", "superuser"}
+            response = client.get(reverse("wagtailadmin_pages:edit", args=(organisation.pk,)))
+            assert (response.status_code == 200) == may, (role, key)
+            user = world["users"].get(role)
+            if user is not None:
+                permissions = organisation.permissions_for_user(user)
+                assert permissions.can_publish() == (role in PUBLISHERS)
+                assert permissions.can_delete() == (role in PUBLISHERS), (role, key)

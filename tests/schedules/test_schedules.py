@@ -1,4 +1,5 @@
-"""Tests for the pure schedule engine (events/schedules.py). No database access."""
+"""Tests for the pure schedule engine (events/schedules.py) and its Japanese wording
+(events/schedule_text.py). No database access."""
 
 import datetime
 import time
@@ -7,14 +8,12 @@ import pytest
 import recurrence
 from recurrence import Recurrence, Rule
 
+from events.schedule_text import describe, format_date_ja, format_range_ja
 from events.schedules import (
     TOKYO,
     OccurrenceTime,
     Schedule,
-    describe,
     expand,
-    format_date_ja,
-    format_range_ja,
     is_public_holiday,
     is_year_end_closure,
 )

@@ -16,6 +16,6 @@ class Command(BaseCommand):
 
             self.stdout.write(f"queued: {draw_due_lotteries_task.enqueue().id}")
             return
-        from events.bookings.capacity import draw_due_lotteries
+        from events.bookings.lottery import draw_due_lotteries
 
         self.stdout.write(f"{draw_due_lotteries()} 件の抽選を行いました。")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             result = extend_occurrence_horizon.enqueue()
             self.stdout.write(f"queued: {result.id}")
             return
-        from events.occurrences import extend_horizon
+        from events.publishing import extend_horizon
 
         count = extend_horizon()
         self.stdout.write(f"{count} 件のイベントの日程を更新しました。")

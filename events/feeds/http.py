@@ -1,4 +1,4 @@
-"""Caching helpers for generated documents (calendar feeds): a shared version number that
+"""HTTP caching of generated documents (calendar feeds): a shared version number that
 any change bumps, strong ETags, and conditional GET without rebuilding the document."""
 
 import hashlib

@@ -2,18 +2,17 @@
 own text).
 
 A recurring event is one VEVENT with an RRULE whose DTSTART is the first date of the rule in
-the feed's window and whose UNTIL is the last one we have materialised; every date of the
-rule that does not take place (a holiday, the year-end closure, a cancellation) is an EXDATE
-of exactly the same type and time; moved or annotated dates are VEVENTs with the same UID
-and a RECURRENCE-ID. Anything a single rule cannot say exactly is written out date by date.
-So a client expanding the feed gets exactly our ``Occurrence`` rows.
+the feed's window and whose UNTIL is half a day after the last one we have materialised;
+every date of the rule that does not take place (a holiday, the year-end closure, a
+cancellation) is an EXDATE of exactly the same type and time; a moved or annotated date is
+an EXDATE too, plus a VEVENT of its own. Anything a single rule cannot say exactly is
+written out date by date. So a client expanding the feed gets exactly our ``Occurrence``
+rows; tests/interop checks that with real clients.
 
 Only public facts go in: no bookings, names, e-mail addresses of people, or meeting links.
 """
 
 import datetime
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, replace
 
@@ -24,9 +23,11 @@ import icalendar
 import recurrence
 from icalendar import Calendar, Event, vDuration, vRecur
 
-from .models import AttendanceMode, EventPage, OccurrenceStatus
-from .occurrences import horizon_days
-from .schedules import TOKYO, expand
+from ..choices import BookingStatus, OccurrenceStatus
+from ..models import EventFeedState, EventPage
+from ..occurrences import horizon_days
+from ..public_urls import page_path, site_root_path
+from ..schedules import TOKYO, expand
 
 PRODID = "-//ibasho//ibasho event calendar 1.0//JA"
 TZID = "Asia/Tokyo"
@@ -35,6 +36,11 @@ HISTORY = datetime.timedelta(days=365)
 FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UTC = datetime.UTC
+# At most this many values in one EXDATE property (calcurse refuses lines over about 8 KB).
+EXDATES_PER_LINE = 50
+# UNTIL is the last start plus this (see _series).
+UNTIL_MARGIN = datetime.timedelta(hours=12)
+_OTHER_BYPARTS = ("bysetpos", "bymonth", "bymonthday", "byyearday", "byweekno")
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, dateti
             continue
         if event.last_published_at:
             last_modified = max(last_modified, event.last_published_at)
+        for row in event_rows:
+            row.event = event  # the rows read their event's venue: no query per row
         for component in event_components(event, event_rows, root_path):
             calendar.add_component(component)
     for row in imported:
@@ -158,12 +166,21 @@ def event_components(event, rows, root_path):
 
 
 def _series(event, rows, root_path):
-    """One VEVENT with RRULE/EXDATE plus RECURRENCE-ID overrides, or None when the schedule
-    cannot be said that way exactly (several rules, exclusion rules)."""
+    """One VEVENT with RRULE/EXDATE plus a dated VEVENT for each moved or annotated date,
+    or None when the schedule cannot be said that way exactly (several rules, exclusion
+    rules, more than one start a day). Forms every client in tests/interop reads: short
+    EXDATE lines (calcurse drops a series with a line over about 8 KB), UNTIL half a day
+    after the last start (rrule.js compares it with wall-clock time and would drop the last
+    date; the next start is a day later), and no RECURRENCE-ID (calcurse ignores it and
+    would show a changed date twice)."""
     rule_object = event.recurrence
     if not rule_object or len(rule_object.rrules) != 1 or rule_object.exrules:
         return None
     rule = rule_object.rrules[0]
+    if rule.freq > recurrence.DAILY or any(
+        getattr(rule, name, None) for name in ("byhour", "byminute", "bysecond")
+    ):
+        return None  # the schedule keeps one start a day; such a rule would give more
     # The bare rule: no holiday options, no exclusion or extra dates.
     bare = replace(
         event.schedule,
@@ -181,16 +198,24 @@ def _series(event, rows, root_path):
         last_row.original_date + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=TOKYO
     )
     instances = expand(bare, window_start, window_end)
+    recur = _recur(rule)
+    weekend_days = _weekend_days(event, rule)
+    if weekend_days is not None:
+        # "Only weekends and holidays" on an every-day rule: the rule's Saturdays and
+        # Sundays as a weekly rule; the weekday holidays become dated VEVENTs (extras).
+        instances = [i for i in instances if i.original_date.weekday() in weekend_days]
+        recur = vRecur(FREQ="WEEKLY", BYDAY=[WEEKDAY_CODES[day] for day in weekend_days])
     if not instances:
         return None
     by_date = {row.original_date: row for row in rows}
     instance_dates = {i.original_date for i in instances}
     master = _vevent(event, None, event_uid(event), root_path, start=instances[0])
-    recur = _recur(rule)
     last = instances[-1]
-    recur["UNTIL"] = last.original_date if last.all_day else last.start.astimezone(UTC)
+    recur["UNTIL"] = (
+        last.original_date if last.all_day else (last.start + UNTIL_MARGIN).astimezone(UTC)
+    )
     master.add("RRULE", recur)
-    exdates, overrides = [], []
+    exdates, changed = [], set()
     for instance in instances:
         row = by_date.get(instance.original_date)
         if row is None or row.status == OccurrenceStatus.CANCELLED:
@@ -201,17 +226,33 @@ def _series(event, rows, root_path):
             or row.start != instance.start
             or row.end != instance.end
         ):
-            override = _vevent(event, row, event_uid(event), root_path)
-            override.add("RECURRENCE-ID", _value(instance.start, instance.all_day))
-            overrides.append(override)
-    if exdates:
-        master.add("EXDATE", exdates)
+            exdates.append(_value(instance.start, instance.all_day))
+            changed.add(row.original_date)
+    for offset in range(0, len(exdates), EXDATES_PER_LINE):
+        master.add("EXDATE", exdates[offset : offset + EXDATES_PER_LINE])
     extras = [
         _vevent(event, row, f"{event_uid(event)}-{row.original_date.isoformat()}", root_path)
         for row in rows
-        if row.original_date not in instance_dates
+        if row.original_date not in instance_dates or row.original_date in changed
     ]
-    return [master, *overrides, *extras]
+    return [master, *extras]
+
+
+def _weekend_days(event, rule):
+    """For "only weekends and holidays" on a rule giving every day (or every one of some
+    weekdays), the weekdays (5, 6) it keeps on Saturdays and Sundays; else None."""
+    if (
+        not event.only_weekends_and_holidays
+        or (rule.interval or 1) != 1
+        or rule.freq not in (recurrence.DAILY, recurrence.WEEKLY)
+        or any(getattr(rule, name, None) for name in _OTHER_BYPARTS)
+    ):
+        return None
+    weekdays = [recurrence.to_weekday(day) for day in rule.byday or []]
+    if any(day.index for day in weekdays) or (rule.freq == recurrence.WEEKLY and not weekdays):
+        return None  # positions in the month, or only DTSTART's weekday
+    days = {5, 6} & {day.number for day in weekdays} if weekdays else {5, 6}
+    return sorted(days) or None
 
 
 def _recur(rule):
@@ -266,7 +307,7 @@ def _vevent(event, row, uid, root_path, start=None):
     location = _location(event, row)
     if location:
         component.add("LOCATION", location)
-    url = settings.BASE_URL + event_path(event, root_path)
+    url = settings.BASE_URL + page_path(event, root_path)
     if row is not None and row.event_id:
         url += f"{row.original_date.isoformat()}/"
     component.add("URL", url)
@@ -275,9 +316,7 @@ def _vevent(event, row, uid, root_path, start=None):
     host = event.host
     if host is not None:
         address = (
-            f"mailto:{host.email}"
-            if host.email
-            else settings.BASE_URL + event_path(host, root_path)
+            f"mailto:{host.email}" if host.email else settings.BASE_URL + page_path(host, root_path)
         )
         component.add("ORGANIZER", address, parameters={"CN": host.title})
     component.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
@@ -286,8 +325,6 @@ def _vevent(event, row, uid, root_path, start=None):
 
 
 def _sequence(event):
-    from .models import EventFeedState
-
     try:
         return event.feed_state.sequence
     except EventFeedState.DoesNotExist:
@@ -295,16 +332,10 @@ def _sequence(event):
 
 
 def _location(event, row):
-    if event.attendance_mode == AttendanceMode.ONLINE:
-        return "オンライン"
-    name = (row.venue_name if row is not None and row.venue_name else "") or event.venue_name
-    address = (
-        row.venue_address if row is not None and row.venue_name else ""
-    ) or event.venue_address
-    text = "、".join(part for part in (name, address) if part)
-    if event.attendance_mode == AttendanceMode.HYBRID:
-        text = f"{text}（オンライン参加も可）" if text else "オンライン"
-    return text
+    """The feed's LOCATION: a date's own venue when it moved, else the event's."""
+    if row is not None:
+        return row.location_text
+    return event.location_text
 
 
 def _description(event, row, root_path):
@@ -315,7 +346,7 @@ def _description(event, row, root_path):
         lines += [f"{prefix}{row.note}", ""]
     lines.append(event.summary)
     lines.append("")
-    lines.append(f"対象：{event.get_audience_display()}")
+    lines.append(f"対象：{event.audience_label}")
     rules = [str(rule) for rule in event.audience_rules]
     if rules:
         lines.append("・".join(rules))
@@ -326,21 +357,8 @@ def _description(event, row, root_path):
     if event.host is not None:
         lines.append(f"主催：{event.host.title}")
     lines.append("")
-    lines.append(f"詳細・申し込み：{settings.BASE_URL}{event_path(event, root_path)}")
+    lines.append(f"詳細・申し込み：{settings.BASE_URL}{page_path(event, root_path)}")
     return "\n".join(lines)
-
-
-def site_root_path():
-    """The default site's root ``url_path``: page paths are made relative to it."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.url_path if site else "/"
-
-
-def event_path(event, root_path):
-    """The event's path on the site (its ``url_path`` less the site root's)."""
-    return "/" + event.url_path[len(root_path) :].lstrip("/")
 
 
 def _imported_component(row):
@@ -361,55 +379,6 @@ def _imported_component(row):
 
 
 # ------------------------------------------------------------------------------------------
-# SEQUENCE: increases when an event's time or place changes
-
-
-def schedule_fingerprint(event):
-    """A digest of everything that decides when and where the event happens."""
-    facts = {
-        "dates": [str(event.start_date), str(event.end_date)],
-        "times": [str(event.start_time), str(event.end_time), event.all_day],
-        "rule": recurrence.serialize(event.recurrence) if event.recurrence else "",
-        "options": [
-            event.skip_public_holidays,
-            event.skip_year_end,
-            event.only_weekends_and_holidays,
-        ],
-        "place": [event.attendance_mode, event.venue_name, event.venue_address],
-        "changes": sorted(
-            json.dumps(
-                [
-                    str(e.original_date),
-                    e.kind,
-                    str(e.new_date),
-                    str(e.new_start_time),
-                    str(e.new_end_time),
-                    e.new_venue_name,
-                    e.new_venue_address,
-                ]
-            )
-            for e in event.exceptions.all()
-        ),
-    }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
-
-
-def record_sequence(event):
-    """Bump the event's SEQUENCE when its time or place changed since the last publish."""
-    from .models import EventFeedState
-
-    fingerprint = schedule_fingerprint(event)
-    state, created = EventFeedState.objects.get_or_create(
-        event=event, defaults={"fingerprint": fingerprint}
-    )
-    if not created and state.fingerprint != fingerprint:
-        state.fingerprint = fingerprint
-        state.sequence += 1
-        state.save(update_fields=["fingerprint", "sequence"])
-    return state.sequence
-
-
-# ------------------------------------------------------------------------------------------
 # One booking (private: reached only through the booking's secret link)
 
 
@@ -421,7 +390,9 @@ def booking_calendar(booking, manage_url):
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
-    calendar.add("METHOD", "PUBLISH")
+    # No METHOD: this is the person's own copy, not a scheduling message. METHOD:PUBLISH
+    # would make it one, which needs an ORGANIZER (libical's validator refuses it without);
+    # an organiser's name would also show the host on a shared screen.
     calendar.add_component(_tokyo_timezone())
     component = Event()
     component.add("UID", f"booking-{booking.code}@{_host_name()}")
@@ -433,20 +404,20 @@ def booking_calendar(booking, manage_url):
     component.add("DTEND", _value(timing.end, all_day))
     component.add("SUMMARY", f"ご予約（予約番号 {booking.code}）")
     lines = [f"予約番号：{booking.code}", f"人数：{booking.party_size}名"]
-    confirmed = booking.status == "confirmed"
+    confirmed = booking.status == BookingStatus.CONFIRMED
     if event is not None:
         lines.insert(0, event.title)
-        if confirmed and event.meeting_link and event.attendance_mode != AttendanceMode.IN_PERSON:
-            lines.append(f"オンライン参加：{event.meeting_link}")
-        if event.venue_access and event.attendance_mode != AttendanceMode.ONLINE:
+        if booking.meeting_link:
+            lines.append(f"オンライン参加：{booking.meeting_link}")
+        if event.venue_access and event.has_venue:
             lines.append(f"行き方：{event.venue_access}")
-        location = _location(event, occurrence)
+        location = occurrence.location_text
         if location:
             component.add("LOCATION", location)
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
     component.add("DESCRIPTION", "\n".join(lines))
     component.add("URL", manage_url)
-    if booking.status == "cancelled" or occurrence.is_cancelled:
+    if booking.status == BookingStatus.CANCELLED or occurrence.is_cancelled:
         status = "CANCELLED"
     else:
         status = "CONFIRMED" if confirmed else "TENTATIVE"

@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404
 
 from wagtail.models import Site
 
-from cms.http_cache import cached_document
 from home.models import OrganisationPage
 
-from .feeds import FeedInfo, build_calendar
-from .filters import EventFilterForm
-from .models import EventCategory, EventPage, Occurrence
+from ..filters import EventFilterForm
+from ..models import EventCategory, EventPage, Occurrence
+from . import links
+from .http import cached_document
+from .ics import FeedInfo, build_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -30,19 +31,16 @@ def _respond(request, info, occurrences):
     )
 
 
-ALL_EVENTS_PATH = "/events/calendar.ics"
-
-
 def all_events_feed(request):
     """Every public event, narrowed by the same filters as /events/. Unfiltered (what
     most clients poll), nothing is queried before the cache answers."""
     if not request.GET:
         return cached_document(
-            request, ALL_EVENTS_PATH, lambda: _build_all(request, None), CONTENT_TYPE
+            request, links.all_events_path(), lambda: _build_all(request, None), CONTENT_TYPE
         )
     form = EventFilterForm(request.GET)
     query = form.query_string(on=None)
-    path = ALL_EVENTS_PATH + (f"?{query}" if query else "")
+    path = links.all_events_path(query)
     return cached_document(request, path, lambda: _build_all(request, form), CONTENT_TYPE)
 
 
@@ -55,7 +53,7 @@ def _build_all(request, form):
     info = FeedInfo(
         name=name,
         description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
-        path=ALL_EVENTS_PATH + (f"?{query}" if query else ""),
+        path=links.all_events_path(query),
     )
     occurrences = Occurrence.objects.visible()
     if form is not None:
@@ -68,7 +66,7 @@ def category_feed(request, slug):
     info = FeedInfo(
         name=f"{_site_name(request)} {category.name}",
         description=f"{category.name}の予定です。",
-        path=f"/events/category/{category.slug}.ics",
+        path=links.category_path(category),
         colour=category.colour,
     )
     occurrences = Occurrence.objects.visible().filter(event__category=category)
@@ -82,7 +80,7 @@ def organisation_feed(request, organisation):
     info = FeedInfo(
         name=f"{org.title} のイベント",
         description=f"{org.title}が主催・共催するイベントの予定です。",
-        path=f"/partners/{org.slug}/calendar.ics",
+        path=links.organisation_path(org),
     )
     hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
     occurrences = Occurrence.objects.visible().filter(event__in=hosted.values("pk"))
@@ -101,6 +99,6 @@ def event_feed(request, organisation, event):
     info = FeedInfo(
         name=page.title,
         description=page.summary,
-        path=f"/partners/{organisation}/{page.slug}/calendar.ics",
+        path=links.event_path(page),
     )
     return _respond(request, info, Occurrence.objects.visible().filter(event=page))

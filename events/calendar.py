@@ -1,0 +1,162 @@
+"""What the calendar pages show (the /events/ list and the month grid): context helpers
+for ``EventIndexPage``'s routes. The rules live in the filters, the occurrence table and
+the schedule wording; these only shape them for the templates."""
+
+import calendar
+import datetime
+from itertools import groupby
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from wagtail.models import Site
+
+from .choices import OccurrenceStatus
+from .filters import EventFilterForm
+from .models.records import Occurrence
+from .schedule_text import format_date_ja
+from .schedules import TOKYO, WEEKDAYS_JA
+
+PER_PAGE = 30
+MONTH_DAY_LIMIT = 4  # entries shown in one day of the month grid; the rest behind a link
+MAX_PAGE = 200
+
+
+def today():
+    return timezone.now().astimezone(TOKYO).date()
+
+
+def _page_number(request):
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def upcoming_context(request, index_page):
+    """The list: upcoming (or past, or one day's) dates, thirty to a page, by day."""
+    form = EventFilterForm(request.GET or None)
+    occurrences = form.filter(Occurrence.objects.visible())
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    if form.day():
+        occurrences = occurrences.order_by("start")
+    elif past:
+        occurrences = occurrences.filter(end__lte=now).order_by("-start")
+    else:
+        occurrences = occurrences.upcoming(now).order_by("start")
+    # One page and one extra row to know whether there is a next page: no COUNT over the
+    # whole calendar.
+    number = _page_number(request)
+    offset = (number - 1) * PER_PAGE
+    rows = list(occurrences.for_listing()[offset : offset + PER_PAGE + 1])
+    has_next = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    this_day = today()
+    return {
+        "form": form,
+        "days": [
+            {
+                "date": day,
+                "label": format_date_ja(day),
+                "is_today": day == this_day,
+                "items": list(items),
+            }
+            for day, items in groupby(rows, key=lambda o: o.local_start.date())
+        ],
+        "page_number": number,
+        "previous_page": number - 1 if number > 1 else None,
+        "next_page": number + 1 if has_next else None,
+        "past": past,
+        "filter_query": form.query_string(),
+        "active_filters": form.active_filters(),
+        "this_month_url": index_page.month_url(this_day),
+    }
+
+
+def month_context(request, index_page, year, month):
+    """The month grid: the first few entries of each day, with a link to the rest."""
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404(_("There is no such month."))
+    form = EventFilterForm(request.GET or None)
+    first = datetime.date(year, month, 1)
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    start = datetime.datetime.combine(first, datetime.time(0, 0), tzinfo=TOKYO)
+    end = datetime.datetime.combine(next_month, datetime.time(0, 0), tzinfo=TOKYO)
+    # Only the columns a grid cell shows: a busy month has thousands of rows, and each day
+    # shows its first few with a link to the rest. (Ranking per day in SQL was slower:
+    # SQLite converts each start to a local date in Python.)
+    rows = (
+        form.filter(Occurrence.objects.visible())
+        .filter(start__gte=start, start__lt=end)
+        .order_by("start", "pk")
+        .values_list(
+            "start",
+            "original_date",
+            "all_day",
+            "status",
+            "title",
+            "url",
+            "event_id",
+            "event__title",
+            "event__url_path",
+        )
+    )
+    site = Site.find_for_request(request)
+    root_path = site.root_page.url_path if site else "/"
+    base = reverse("wagtail_serve", args=("",))
+    query = form.query_string()
+    by_day, counts = {}, {}
+    for start_at, original, all_day, status, title, url, event_id, event_title, path in rows:
+        local = start_at.astimezone(TOKYO)
+        day = local.date()
+        counts[day] = counts.get(day, 0) + 1
+        if counts[day] > MONTH_DAY_LIMIT:
+            continue
+        if event_id:
+            title, url = event_title, f"{base}{path[len(root_path) :]}{original.isoformat()}/"
+        by_day.setdefault(day, []).append(
+            {
+                "title": title,
+                "url": url,
+                "time": "" if all_day else f"{local.hour}:{local.minute:02d}",
+                "cancelled": status == OccurrenceStatus.CANCELLED,
+                "external": not event_id,
+            }
+        )
+    list_url = index_page.url
+    this_day = today()
+
+    def day_cell(day):
+        shown = by_day.get(day, []) if day.month == month else []
+        more = counts.get(day, 0) - len(shown) if day.month == month else 0
+        more_query = form.query_string(on=day) if more else ""
+        return {
+            "date": day,
+            "in_month": day.month == month,
+            "is_today": day == this_day,
+            "items": shown,
+            "more": more,
+            "more_url": f"{list_url}?{more_query}" if more else "",
+            "weekday": day.weekday(),
+        }
+
+    return {
+        "form": form,
+        "weeks": [
+            [day_cell(day) for day in week]
+            for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+        ],
+        "weekday_names": [WEEKDAYS_JA[(6 + i) % 7] for i in range(7)],
+        "month_label": date_format(first, "YEAR_MONTH_FORMAT"),
+        "occurrence_count": sum(counts.values()),
+        "previous_url": index_page.month_url(previous_month, query),
+        "next_url": index_page.month_url(next_month, query),
+        "list_url": list_url + (f"?{query}" if query else ""),
+        "filter_query": query,
+        "active_filters": form.active_filters(),
+    }
