@@ -81,7 +81,8 @@ start_web() {  # start_web PORT NAME [VAR=value ...]: gunicorn as in docs/deploy
         --access-logfile "$WORK/$name-access.log" --error-logfile "$WORK/$name-error.log" &
     PIDS+=($!)
     for _ in $(seq 1 100); do
-        if "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/static/css/site.css', timeout=2)" 2>/dev/null; then
+        # Any HTTP answer will do (without the proxy header it is a redirect to HTTPS).
+        if "$PY" -c "import http.client as h; c = h.HTTPConnection('127.0.0.1', $port, timeout=2); c.request('GET', '/static/css/site.css'); c.getresponse()" 2>/dev/null; then
             return 0
         fi
         sleep 0.2
