@@ -19,6 +19,10 @@ PIDS=()
 
 stop_all() {
     local pid
+    if [ -n "${CACHE_KEY_PREFIX:-}" ] && [ -n "${SMOKE_REDIS_DB:-}" ]; then  # our keys only
+        redis-cli -n "$SMOKE_REDIS_DB" --scan --pattern "$CACHE_KEY_PREFIX:*" \
+            | xargs -r redis-cli -n "$SMOKE_REDIS_DB" del >/dev/null 2>&1 || true
+    fi
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -36,6 +40,7 @@ free_port() {
 # Redis: the machine's, or a private one on a free port when none answers.
 if [ -z "${SMOKE_REDIS_URL:-}" ] && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     SMOKE_REDIS_URL=redis://127.0.0.1:6379/14
+    SMOKE_REDIS_DB=14
 elif [ -z "${SMOKE_REDIS_URL:-}" ]; then
     REDIS_PORT=$(free_port)
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
