@@ -105,6 +105,10 @@ format: $(VENV)/.installed-test ## Format Python and templates
 makemessages: install ## Update locale/ja/LC_MESSAGES/django.po from the source
 	$(PY) manage.py makemessages --locale ja --no-obsolete --no-location --ignore ".venv/*" --ignore "static/*"
 
+.PHONY: smoke
+smoke: install ## Production smoke test: gunicorn + PostgreSQL + Redis behind a pretend proxy
+	PY=$(PY) bash docs/deploy/smoke.sh
+
 .PHONY: bench
 bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/
 	@for b in bench/bench_*.py; do [ -f "$$b" ] && $(PY) "$$b"; done; true

@@ -33,6 +33,7 @@ EVENTS_LAYERS = {
     "events.schedule_text": PURE,
     "events.categories": PURE,
     "events.uids": PURE,
+    "events.clientaddr": PURE,  # the client address behind trusted proxies: request only
     "events.models.records": RECORDS,
     "events.bookings.models": RECORDS,
     "events.importers.models": RECORDS,
