@@ -8,9 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from events import urls as events_urls
 from events.bookings import urls as booking_urls
+from home import urls as home_urls
 from ibasho import urls as ibasho_urls
 
 urlpatterns = [
+    # Before the admin: Wagtail's own URLs require a logged-in user.
+    path("admin/invitation/", include(home_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.

@@ -21,6 +21,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from recurrence.fields import RecurrenceField
 
 from home.blocks import BaseStreamBlock
+from home.page_scope import DraftTitleScopeMixin
 
 from .bookings.models import (  # noqa: F401  (registered with the app here)
     AppointmentSlot,
@@ -134,7 +135,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         return month_view(request, self, year, month)
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(DraftTitleScopeMixin, RoutablePageMixin, Page):
     """One event (or series of events), hosted by the organisation it sits under."""
 
     category = models.ForeignKey(

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "home.page_scope.AdminViewerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -216,6 +217,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A CDN in front of the site is purged on publish when configured, e.g. Cloudflare:
 # WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": "...CloudflareBackend", ...}} (see README).
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
+# Nobody changes their own e-mail address in the admin: an address decides which partner's
+# pages an account is given when the ward onboards an organisation. Ward administrators
+# change addresses under 設定 → ユーザー.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Days an editor's invitation link (set a password) stays valid.
+PARTNER_INVITATION_DAYS = int(os.environ.get("PARTNER_INVITATION_DAYS", "7"))
 
 
 # Logging: requests are not logged with their bodies or query strings, so nothing a
