@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Site")
+
+    def ready(self):
+        from wagtail.signals import workflow_approved, workflow_rejected
+
+        from . import review
+
+        workflow_approved.connect(review.workflow_approved, dispatch_uid="ibasho-approved")
+        workflow_rejected.connect(review.workflow_rejected, dispatch_uid="ibasho-rejected")

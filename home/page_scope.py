@@ -9,20 +9,18 @@ site, nothing of another partner's work in progress. So:
   (live pages, not under an unpublished or private page).
 - ``DraftTitleScopeMixin`` makes ``get_admin_display_title()`` return the published title
   of a page outside the current admin user's own subtrees, wherever Wagtail prints it
-  (chooser, breadcrumbs, headers). The current user comes from ``AdminViewerMiddleware``.
+  (chooser, breadcrumbs, headers). The current user comes from ``CurrentRequestMiddleware``.
 
 Ward staff have permissions on the whole tree, so nothing changes for them.
 """
-
-import contextvars
 
 from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
-_viewer = contextvars.ContextVar("ibasho_admin_viewer", default=None)
+from .admin_request import current_user
+
 _policy = PagePermissionPolicy()
 
 
@@ -69,33 +67,13 @@ def scope(queryset, user):
     return queryset if pages is None else queryset.filter(pk__in=pages.values("pk"))
 
 
-class AdminViewerMiddleware:
-    """Remember the request's user while it is handled, for ``DraftTitleScopeMixin``."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _viewer.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _viewer.reset(token)
-
-
-def current_viewer():
-    request = _viewer.get()
-    user = getattr(request, "user", None) if request is not None else None
-    return user if user is not None and user.is_authenticated else None
-
-
 class DraftTitleScopeMixin:
     """A page's draft title is shown only to people who may edit the page."""
 
     def get_admin_display_title(self):
         title = super().get_admin_display_title()
         if self.draft_title and self.draft_title != self.title and self.live:
-            user = current_viewer()
+            user = current_user()
             if user is not None and not in_own_subtree(user, self):
                 return self.title
         return title

@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 
 from .page_scope import browsable_pages, scope
 from .partner_views import partner_accounts, resend_invitation
+from .review import confirm_withdrawal, withdraw_request
 from .views import onboard_partner
 
 
@@ -23,6 +24,7 @@ def register_onboarding_url():
             resend_invitation,
             name="home_resend_invitation",
         ),
+        path("pages/<int:page_id>/withdraw/", withdraw_request, name="home_withdraw_request"),
     ]
 
 
@@ -61,3 +63,6 @@ def scope_page_chooser(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def scope_explorer(parent_page, pages, request):
     return scope(pages, request.user)
+
+
+hooks.register("construct_page_action_menu", confirm_withdrawal)

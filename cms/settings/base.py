@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
+    "django.contrib.humanize",  # its Japanese for the admin's "now", "2 hours ago"
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "home.page_scope.AdminViewerMiddleware",
+    "home.admin_request.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -168,6 +169,8 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# One time zone for everyone (the admin's account page then offers no list of 400 zones).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 
 
 STATIC_ROOT = BASE_DIR / "static"
@@ -221,6 +224,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True
 # pages an account is given when the ward onboards an organisation. Ward administrators
 # change addresses under 設定 → ユーザー.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "home.admin_forms.LoginForm"
 # Days an editor's invitation link (set a password) stays valid.
 PARTNER_INVITATION_DAYS = int(os.environ.get("PARTNER_INVITATION_DAYS", "7"))
 

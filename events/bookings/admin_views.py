@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -168,6 +169,14 @@ class BookingInspectView(InspectView):
         audit(self.request, "ibasho.bookings.view", booking.occurrence)
         return booking
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is True or value is False or value is None or value == "":
+            return {True: _("Yes"), False: _("No")}.get(value, "—")
+        if field_name == "checked_in_at":
+            return exports.minute_text(value)
+        return value
+
 
 class BookingViewSet(ModelViewSet):
     model = Booking
@@ -182,6 +191,23 @@ class BookingViewSet(ModelViewSet):
     filterset_class = BookingFilterSet
     search_fields = ["code", "nickname"]
     list_export = exports.FIELDS
+    inspect_view_fields = [
+        "code",
+        "event_title",
+        "date_label",
+        "status",
+        "party_size",
+        "channel",
+        "nickname",
+        "email",
+        "who",
+        "residence",
+        "municipality",
+        "first_time",
+        "needs",
+        "wants_reminder",
+        "checked_in_at",
+    ]
     form_fields = ["nickname"]
 
     def get_queryset(self, request):
