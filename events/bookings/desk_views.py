@@ -136,6 +136,9 @@ def desk_index(request):
     )
     page = Paginator(occurrences, PER_PAGE).get_page(request.GET.get("p"))
     shown_day = day or (today if period == "today" else None)
+    if shown_day is not None and day is None:
+        form = DeskFilterForm({**dict(form.data.items()), "day": shown_day.isoformat()}, events)
+        form.is_valid()
     context = {
         "page": page,
         "form": form,

@@ -6,9 +6,10 @@ import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..schedules import TOKYO, format_range_ja
+from .models import BookingStatus
 
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +31,8 @@ COLUMNS = [
     ("checked_in_at", gettext_lazy("Checked in at")),
 ]
 FIELDS = [key for key, _heading in COLUMNS]
+# A cancelled booking is 取り消し; the status's own label (中止) is shared with cancelled dates.
+STATUS_LABELS = {BookingStatus.CANCELLED: pgettext_lazy("booking", "Cancelled")}
 HEADINGS = dict(COLUMNS)
 
 
@@ -53,7 +56,7 @@ def row(booking):
         "code": booking.code,
         "event": booking.event_title,
         "date": format_range_ja(occurrence.start, occurrence.end, occurrence.all_day),
-        "status": booking.get_status_display(),
+        "status": STATUS_LABELS.get(booking.status, booking.get_status_display()),
         "party_size": booking.party_size,
         "nickname": booking.nickname,
         "who": booking.get_who_display() if booking.who else "",
