@@ -454,6 +454,40 @@ STRINGS = [
     gettext_noop("Update view restrictions"),
     gettext_noop("Remove view restrictions"),
     gettext_noop("Removed view restriction"),
+    gettext_noop("Image is decorative"),
+    gettext_noop("Please add some alt text for your image or mark it as decorative"),
+    gettext_noop(
+        "Please provide an image description to comply with best practices for accessibility."
+    ),
+    gettext_noop(
+        "Upload successful. However, your new image seems to be a duplicate of this existing image. You may delete it if it wasn't required."
+    ),
+    gettext_noop(
+        "Upload successful. However, your new image seems to be a duplicate of an existing image. You may delete it if it wasn't required."
+    ),
+    gettext_noop("Report this error to your website administrator with the following information:"),
+    gettext_noop("Maximum filesize: %(max_upload_size)s."),
+    gettext_noop("Document updated."),
+    gettext_noop("Image focal point"),
+    gettext_noop("Format"),
+    gettext_noop("Select all images in listing"),
+    gettext_noop("Select all documents in listing"),
+    gettext_noop("Select %(title)s"),
+    gettext_noop("Yes, add"),
+    gettext_noop("No, don't add"),
+    gettext_noop("Add tags to images"),
+    gettext_noop("Add tags to documents"),
+    gettext_noop("Add images to collection"),
+    gettext_noop("Add documents to collection"),
+    gettext_noop(
+        "Preview cannot display due to validation errors. <br /> Click save to highlight the relevant fields."
+    ),
+    gettext_noop("log entry"),
+    gettext_noop("log entries"),
+    gettext_noop("model log entry"),
+    gettext_noop("model log entries"),
+    gettext_noop("page log entry"),
+    gettext_noop("page log entries"),
 ]
 
 PLURALS = [
@@ -470,4 +504,58 @@ PLURALS = [
         '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
     ),
     ngettext_lazy("Referenced %(count)s time", "Referenced %(count)s times"),
+    ngettext_lazy("Add tags to 1 image", "Add tags to %(counter)s images"),
+    ngettext_lazy("Add tags to 1 document", "Add tags to %(counter)s documents"),
+    ngettext_lazy("Add 1 image to new collection", "Add %(counter)s images to new collection"),
+    ngettext_lazy(
+        "Add 1 document to new collection", "Add %(counter)s documents to new collection"
+    ),
+    ngettext_lazy(
+        "Are you sure you want to tag the following image?",
+        "Are you sure you want to tag the following images?",
+    ),
+    ngettext_lazy(
+        "Are you sure you want to tag the following document?",
+        "Are you sure you want to tag the following documents?",
+    ),
+    ngettext_lazy(
+        "Are you sure you want to add the following image to the selected collection?",
+        "Are you sure you want to add the following images to the selected collection?",
+    ),
+    ngettext_lazy(
+        "Are you sure you want to add the following document to the selected collection?",
+        "Are you sure you want to add the following documents to the selected collection?",
+    ),
+    ngettext_lazy(
+        "You don't have permission to add tags to this image",
+        "You don't have permission to add tags to these images",
+    ),
+    ngettext_lazy(
+        "You don't have permission to add tags to this document",
+        "You don't have permission to add tags to these documents",
+    ),
+    ngettext_lazy(
+        "You don't have permission to add this image to a collection",
+        "You don't have permission to add these images to a collection",
+    ),
+    ngettext_lazy(
+        "You don't have permission to add this document to a collection",
+        "You don't have permission to add these documents to a collection",
+    ),
+    ngettext_lazy(
+        "New tags have been added to %(num_parent_objects)d image",
+        "New tags have been added to %(num_parent_objects)d images",
+    ),
+    ngettext_lazy(
+        "New tags have been added to %(num_parent_objects)d document",
+        "New tags have been added to %(num_parent_objects)d documents",
+    ),
+    ngettext_lazy(
+        "%(num_parent_objects)d image has been added to %(collection)s",
+        "%(num_parent_objects)d images have been added to %(collection)s",
+    ),
+    ngettext_lazy(
+        "%(num_parent_objects)d document has been added to %(collection)s",
+        "%(num_parent_objects)d documents have been added to %(collection)s",
+    ),
 ]
