@@ -90,9 +90,14 @@ def queue(invitation):
     transaction.on_commit(lambda pk=invitation.pk: deliver_invitation.enqueue(pk))
 
 
-def can_resend(invitation):
-    user = invitation.user
+def can_invite(user):
+    """An invitation can go to an active account with an address and no password yet
+    (someone with a password uses "パスワードを忘れた場合" instead)."""
     return user.is_active and bool(user.email) and not user.has_usable_password()
+
+
+def can_resend(invitation):
+    return can_invite(invitation.user)
 
 
 @task()
@@ -108,8 +113,13 @@ def send_invitation(invitation_id, now=None):
         .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None or not can_resend(invitation):
-        return "skipped"  # the password was set meanwhile: the link would not work anyway
+    if invitation is None:
+        return "skipped"
+    if not can_resend(invitation):
+        # The password was set meanwhile (the link would not work anyway).
+        invitation.status = InvitationStatus.NOT_NEEDED
+        invitation.save(update_fields=["status"])
+        return "skipped"
     user = invitation.user
     expires = now + datetime.timedelta(days=invitation_days())
     with translation.override("ja"):

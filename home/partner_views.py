@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
-from .invitations import can_resend, invitation_tokens, queue
+from .invitations import can_invite, can_resend, invitation_tokens, queue
 from .models import InvitationStatus, OrganisationPage, PartnerInvitation
 
 
@@ -54,9 +54,7 @@ def partner_accounts(request):
                     "user": user,
                     "invitation": invitation,
                     "password_set": user.has_usable_password(),
-                    "can_resend": user.is_active
-                    and bool(user.email)
-                    and not user.has_usable_password(),
+                    "can_resend": can_invite(user),
                 }
             )
         rows.append((organisation, editors))
@@ -83,7 +81,7 @@ def resend_invitation(request, organisation_id, user_id):
             request,
             _("The invitation mail will be sent again to %(email)s.") % {"email": user.email},
         )
-    else:
+    elif user.has_usable_password():
         messages.error(
             request,
             _(
@@ -91,6 +89,12 @@ def resend_invitation(request, organisation_id, user_id):
                 "on the log-in page."
             )
             % {"email": user.email or user.get_username()},
+        )
+    else:
+        messages.error(
+            request,
+            _("No invitation can go to %(name)s: the account is inactive or has no address.")
+            % {"name": user.get_username()},
         )
     url = reverse("home_partner_accounts")
     return redirect(f"{url}?organisation={organisation.pk}")

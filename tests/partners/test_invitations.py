@@ -229,3 +229,21 @@ def test_an_existing_name_under_a_new_slug_is_a_clear_error(ward_client, site_tr
     assert response.status_code == 200
     assert "すでに /partners/org-a/ で登録されています" in response.content.decode()
     assert OrganisationPage.objects.filter(title="家族会A").count() == 1
+
+
+def test_no_invitation_mail_once_a_password_is_set_or_the_account_is_off(ward_client, site_tree):
+    from home.invitations import send_invitation
+
+    result = add_partner("会A", "npo", slug="a", editors=["a@example.jp"])
+    user, invitation = result.new_accounts[0], PartnerInvitation.objects.get()
+    user.set_password("chosen-before-the-mail-went-out")
+    user.save()
+    assert send_invitation(invitation.pk) == "skipped" and not mail.outbox
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.NOT_NEEDED
+    user.set_unusable_password()
+    user.is_active = False
+    user.save()
+    resend = reverse("home_resend_invitation", args=(result.organisation.pk, user.pk))
+    html = ward_client.post(resend, follow=True).content.decode()
+    assert "招待メールを送れません" in html and not mail.outbox
