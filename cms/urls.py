@@ -10,9 +10,12 @@ from cms.health import health
 from cms.media import serve_media
 from events.bookings import urls as booking_urls
 from events.feeds import urls as feed_urls
+from home import urls as home_urls
 from ibasho import urls as ibasho_urls
 
 urlpatterns = [
+    # Before the admin: Wagtail's own URLs require a logged-in user.
+    path("admin/invitation/", include(home_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),

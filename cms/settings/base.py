@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "django.contrib.admin",
+    "django.contrib.humanize",  # its Japanese for the admin's "now", "2 hours ago"
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "home.twofactor.TwoFactorMiddleware",
+    "home.admin_request.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -226,6 +228,8 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# One time zone for everyone (the admin's account page then offers no list of 400 zones).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
@@ -288,6 +292,13 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 # No Gravatar: it would send a hash of each editor's e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nobody changes their own e-mail address in the admin: an address decides which partner's
+# pages an account is given when the ward onboards an organisation. Ward administrators
+# change addresses under 設定 → ユーザー.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "home.admin_forms.LoginForm"
+# Days an editor's invitation link (set a password) stays valid.
+PARTNER_INVITATION_DAYS = int(os.environ.get("PARTNER_INVITATION_DAYS", "7"))
 
 
 # Logging: requests are not logged with their bodies or query strings, so nothing a

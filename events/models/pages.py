@@ -21,6 +21,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from home.blocks import BaseStreamBlock
+from home.page_scope import DraftTitleScopeMixin
 from home.text import single_line_errors
 
 from .. import event_context
@@ -40,6 +41,7 @@ from .records import EventCategory
 
 
 class EventPage(
+    DraftTitleScopeMixin,
     RoutablePageMixin,
     ScheduleMixin,
     PlaceMixin,

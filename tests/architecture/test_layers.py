@@ -77,6 +77,10 @@ EDGE_PREFIXES = (
     "events.feeds",
     "events.bookings.views",
     "events.bookings.admin_views",
+    "events.bookings.desk_views",
+    "events.bookings.exports",
+    "events.bookings.audit",
+    "events.bookings.scopes",
     "events.bookings.urls",
     "events.bookings.tasks",
     "events.tasks",
@@ -93,6 +97,7 @@ EDGE_PREFIXES = (
 VIEW_MODULES = {
     "events.bookings.views",
     "events.bookings.admin_views",
+    "events.bookings.desk_views",
     "events.feeds.views",
     "ibasho.views",
     "home.views",

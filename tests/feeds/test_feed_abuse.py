@@ -114,3 +114,15 @@ def test_line_breaks_in_single_line_fields_are_refused_by_validation(site_tree):
     site_tree.ward.title = "区\n窓口"
     with pytest.raises(ValidationError):
         site_tree.ward.full_clean()
+
+
+def test_feeds_of_pages_with_japanese_slugs(client, site_tree):
+    """Wagtail allows slugs in any script; their feeds must be reachable and linked."""
+    day = timezone.localdate() + datetime.timedelta(days=5)
+    event = publish_event(
+        site_tree.ward, title="家族のつどい", slug="家族のつどい-みらい", start_date=day
+    )
+    page = client.get(event.url)
+    assert page.status_code == 200
+    feed = client.get(f"{event.url}calendar.ics")
+    assert feed.status_code == 200 and titles(feed) == {"家族のつどい"}
