@@ -71,3 +71,23 @@ def book_from_web(request, occurrence, data):
         wants_reminder=data.get("wants_reminder", False),
         audience_confirmed=data.get("audience_confirmed", False),
     )
+
+
+def over_limits(scope, request, email, limits):
+    """Count one attempt at ``scope`` (e.g. "recovery") from this client address and for
+    this e-mail address; True when either has gone over its ``limits``
+    (``{"ip": (attempts, seconds), "email": (…)}``). Keys are hashed like the booking
+    limits, so neither address appears in the cache."""
+    over = False
+    for kind, value in (("ip", request.META.get("REMOTE_ADDR", "")), ("email", email.lower())):
+        limit, window = limits[kind]
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{kind}:{value}".encode())
+        key = f"{scope}-rate:{kind}:{digest.hexdigest()}"
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, window)
+            count = 1
+        over = over or count > limit
+    return over

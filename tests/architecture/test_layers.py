@@ -46,6 +46,8 @@ EVENTS_LAYERS = {
     "events.bookings.retention": SERVICES,
     "events.bookings.tokens": SERVICES,
     "events.bookings.web": SERVICES,
+    "events.bookings.outcome": SERVICES,
+    "events.bookings.recovery": SERVICES,
     "events.bookings.forms": SERVICES,
     "events.models": PAGES,
     "events.models.mixins": PAGES,
@@ -57,6 +59,7 @@ EVENTS_LAYERS = {
     "events.filters": PAGES,
     "events.calendar": PAGES,
     "events.event_context": PAGES,
+    "events.consistency": PAGES,
 }
 EDGE_PREFIXES = (
     "events.publishing",
