@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from home.models import SiteIdentity
+
 from . import publishing
 from .feeds.http import invalidate_documents
 from .models import EventCategory, EventPage
@@ -49,5 +51,6 @@ def page_moved(sender, instance, parent_page_after, **kwargs):
 @receiver(post_delete, sender=PageViewRestriction)
 @receiver(post_save, sender=EventCategory)
 @receiver(post_delete, sender=EventCategory)
+@receiver(post_save, sender=SiteIdentity)  # the feeds' name
 def feed_inputs_changed(sender, **kwargs):
     invalidate_documents()

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from wagtail.models import Site
 
-from home.models import OrganisationPage
+from home.models import OrganisationPage, SiteIdentity
 
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
@@ -17,9 +17,14 @@ from .ics import FeedInfo, build_calendar
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _site_name(request):
+def _calendar_name(request):
+    """The feeds' name in people's calendar apps: a site setting, neutral if the ward
+    chooses so (a family member may see the list of calendars)."""
     site = Site.find_for_request(request)
-    return site.site_name if site and site.site_name else "ibasho"
+    if site is None:
+        return "ibasho"
+    identity = SiteIdentity.objects.filter(site=site).first() or SiteIdentity(site=site)
+    return identity.calendar or "ibasho"
 
 
 def _respond(request, info, occurrences):
@@ -47,12 +52,12 @@ def all_events_feed(request):
 def _build_all(request, form):
     labels = form.active_filters() if form is not None else []
     query = form.query_string(on=None) if form is not None else ""
-    name = f"{_site_name(request)} イベント"
+    name = _calendar_name(request)
     if labels:
         name += f"（{'・'.join(str(label) for label in labels)}）"
     info = FeedInfo(
         name=name,
-        description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
+        description="相談会・交流会・講演会などの予定です。",
         path=links.all_events_path(query),
     )
     occurrences = Occurrence.objects.visible()
@@ -64,7 +69,7 @@ def _build_all(request, form):
 def category_feed(request, slug):
     category = get_object_or_404(EventCategory, slug=slug)
     info = FeedInfo(
-        name=f"{_site_name(request)} {category.name}",
+        name=f"{_calendar_name(request)}（{category.name}）",
         description=f"{category.name}の予定です。",
         path=links.category_path(category),
         colour=category.colour,
@@ -78,7 +83,7 @@ def organisation_feed(request, organisation):
     if org is None:
         raise Http404
     info = FeedInfo(
-        name=f"{org.title} のイベント",
+        name=f"{_calendar_name(request)}（{org.title}）",
         description=f"{org.title}が主催・共催するイベントの予定です。",
         path=links.organisation_path(org),
     )
@@ -96,9 +101,10 @@ def event_feed(request, organisation, event):
     )
     if page is None:
         raise Http404
+    # Named neutrally like the others: the title shows only on the dates themselves.
     info = FeedInfo(
-        name=page.title,
-        description=page.summary,
+        name=_calendar_name(request),
+        description="イベントの予定です。",
         path=links.event_path(page),
     )
     return _respond(request, info, Occurrence.objects.visible().filter(event=page))
