@@ -14,7 +14,7 @@ class BookingForm(forms.Form):
         max_length=NICKNAME_MAX,
         # A real value, not a grey placeholder that looks filled in: leave it or change it.
         initial="匿名",
-        help_text=_("Any name you like; you can leave it as 「匿名」 (anonymous)."),
+        help_text=_("Any name you like; you can leave the one filled in (anonymous)."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
         error_messages={
             "required": _("Please enter a nickname (「匿名」 is fine)."),
