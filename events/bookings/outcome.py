@@ -84,7 +84,7 @@ def outcome_of(booking, now=None):
             % {"n": position},
             _(
                 "Your place is then confirmed by itself and this page will say "
-                "「確定」. You do not need to do anything."
+                "“Confirmed”. You do not need to do anything."
             ),
         ]
         if has_email:
