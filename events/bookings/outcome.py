@@ -21,7 +21,8 @@ from .availability import registration_window, waiting_position
 
 @dataclass
 class Outcome:
-    state: str  # lottery_pending, won, not_drawn, waiting, confirmed, cancelled, date_cancelled
+    # lottery_pending, won, not_drawn, waiting, confirmed, cancelled, date_cancelled, past
+    state: str
     label: str
     next_steps: list = field(default_factory=list)
     position: int | None = None
@@ -38,8 +39,14 @@ class Outcome:
         return self.state in {"lottery_pending", "waiting"}
 
     @property
-    def is_over(self):
+    def is_void(self):
+        """No place, now or later: cancelled, not drawn, or the date called off."""
         return self.state in {"not_drawn", "cancelled", "date_cancelled"}
+
+    @property
+    def is_over(self):
+        """Nothing more will happen: no code, no link to keep, nothing to change."""
+        return self.state in {"not_drawn", "cancelled", "date_cancelled", "past"}
 
 
 def won_lottery(booking):
@@ -67,6 +74,8 @@ def outcome_of(booking, now=None):
             _("Not drawn"),
             [_("We are sorry: you were not drawn in the lottery, so there is no place for you.")],
         )
+    if occurrence.end <= now:
+        return Outcome("past", _("This date is over"))
     if occurrence.is_cancelled:
         steps = [_("This date has been called off. There is nothing you need to do.")]
         if occurrence.note:

@@ -411,7 +411,7 @@ def booking_calendar(booking, manage_url):
     component.add("DTSTART", _value(timing.start, all_day))
     component.add("DTEND", _value(timing.end, all_day))
     summary = f"ご予約（予約番号 {booking.code}）"
-    if outcome.is_pending or outcome.is_over:
+    if outcome.is_pending or outcome.is_void:
         summary = f"ご予約・{outcome.label}（予約番号 {booking.code}）"
     component.add("SUMMARY", summary)
     lines = [f"状況：{outcome.label}", *outcome.next_steps, ""]
@@ -428,10 +428,10 @@ def booking_calendar(booking, manage_url):
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
     component.add("DESCRIPTION", "\n".join(lines))
     component.add("URL", manage_url)
-    if outcome.is_over:
+    if outcome.is_void:
         status = "CANCELLED"
     else:
-        status = "CONFIRMED" if outcome.is_confirmed else "TENTATIVE"
+        status = "CONFIRMED" if booking.status == BookingStatus.CONFIRMED else "TENTATIVE"
     component.add("STATUS", status)
     component.add("SEQUENCE", _booking_sequence(booking) + (_sequence(event) if event else 0))
     component.add("CLASS", "PRIVATE")

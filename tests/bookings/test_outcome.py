@@ -156,3 +156,16 @@ def test_cancelling_reads_cancelled_and_the_pages_are_neutral(client, site_tree)
     assert "受付番号" not in html and "カレンダーに追加" not in html
     assert "このページを保存" not in html
     assert "開催日の30日後に消去されます" in html
+
+
+def test_a_date_that_is_over_asks_nothing_more(client, site_tree):
+    event, occurrence = bookable_event(site_tree.ward)
+    token = token_from(post(client, event, occurrence))
+    type(occurrence).objects.filter(pk=occurrence.pk).update(
+        start=timezone.now() - datetime.timedelta(hours=3),
+        end=timezone.now() - datetime.timedelta(hours=1),
+    )
+    html = client.get(f"/booking/{token}/").content.decode()
+    assert "終了しました" in html and "当日、受付で" not in html and "キャンセルする" not in html
+    ics = client.get(f"/booking/{token}/calendar.ics").content.decode()
+    assert "STATUS:CONFIRMED" in ics  # it did take place
