@@ -1,6 +1,7 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -11,7 +12,7 @@ from home.models import OrganisationPage, SiteIdentity
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
 from . import links
-from .http import cached_document
+from .http import TIMEOUT, cached_document, documents_version
 from .ics import FeedInfo, build_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -19,12 +20,17 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 def _calendar_name(request):
     """The feeds' name in people's calendar apps: a site setting, neutral if the ward
-    chooses so (a family member may see the list of calendars)."""
+    chooses so (a family member may see the list of calendars). Kept with the cached
+    documents, so a polling client costs no query for it (saving the setting drops it)."""
     site = Site.find_for_request(request)
     if site is None:
         return "ibasho"
-    identity = SiteIdentity.objects.filter(site=site).first() or SiteIdentity(site=site)
-    return identity.calendar or "ibasho"
+
+    def read():
+        identity = SiteIdentity.objects.filter(site=site).first() or SiteIdentity(site=site)
+        return identity.calendar or "ibasho"
+
+    return cache.get_or_set(f"calendar-name:{documents_version()}:{site.pk}", read, TIMEOUT)
 
 
 def _respond(request, info, occurrences):
