@@ -18,7 +18,7 @@ from .choices import OccurrenceStatus
 from .filters import EventFilterForm
 from .models.records import Occurrence
 from .schedule_text import format_date_ja
-from .schedules import TOKYO, WEEKDAYS_JA
+from .schedules import TOKYO, WEEKDAYS_JA, is_public_holiday
 
 PER_PAGE = 30
 MONTH_DAY_LIMIT = 4  # entries shown in one day of the month grid; the rest behind a link
@@ -141,22 +141,29 @@ def month_context(request, index_page, year, month):
         shown = by_day.get(day, []) if day.month == month else []
         more = counts.get(day, 0) - len(shown) if day.month == month else 0
         more_query = form.query_string(on=day) if more else ""
+        holiday = is_public_holiday(day)
         return {
             "date": day,
+            "label": f"{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}"
+            + ("・祝）" if holiday else "）"),
             "in_month": day.month == month,
             "is_today": day == this_day,
+            "is_holiday": holiday,
             "items": shown,
             "more": more,
             "more_url": f"{list_url}?{more_query}" if more else "",
             "weekday": day.weekday(),
         }
 
+    weeks = [
+        [day_cell(day) for day in week]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    ]
     return {
         "form": form,
-        "weeks": [
-            [day_cell(day) for day in week]
-            for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
-        ],
+        "weeks": weeks,
+        # The same days as a list, for phones: only the days that have something.
+        "agenda": [cell for week in weeks for cell in week if cell["in_month"] and cell["items"]],
         "weekday_names": [WEEKDAYS_JA[(6 + i) % 7] for i in range(7)],
         "month_label": date_format(first, "YEAR_MONTH_FORMAT"),
         "occurrence_count": sum(counts.values()),

@@ -53,6 +53,15 @@ class BookingMode(models.TextChoices):
     APPOINTMENT = "appointment", _("One-to-one appointment slots")
 
 
+# How Japanese event sites name the registration modes in a list of facts.
+BOOKING_MODE_SHORT = {
+    BookingMode.NONE: _("No booking needed"),
+    BookingMode.FIRST_COME: _("First come, first served"),
+    BookingMode.LOTTERY: _("Lottery"),
+    BookingMode.APPOINTMENT: _("Booked time slots"),
+}
+
+
 class Who(models.TextChoices):
     SELF = "self", _("The person themselves")
     FAMILY = "family", _("Family")

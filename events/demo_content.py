@@ -183,6 +183,9 @@ def events(today):
             "audience": Audience.SUPPORTERS,
             "attendance_mode": AttendanceMode.HYBRID,
             "meeting_link": "https://meet.example.jp/training-private",
+            # Online places need a registration: that is how the private link is given.
+            "booking_mode": "first_come",
+            "capacity": 40,
             "venue_name": "駒込地域文化創造館 第1会議室",
             "venue_address": "東京都豊島区駒込",
             "area": "駒込",
@@ -257,6 +260,15 @@ def seed(command):
 def finish(command):
     """After every app's content exists (ibasho adds its category)."""
     share_calendar_page()
+
+
+def contradictions():
+    """``[(page title, message), …]`` for every live event and place whose words
+    contradict its settings; ``seed_demo`` refuses to finish with any."""
+    found = []
+    for page in EventPage.objects.live().specific().order_by("path"):
+        found += [(page.title, message) for message in page.contradictions()]
+    return found
 
 
 def demo_bookings():

@@ -8,14 +8,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .bookings.availability import availability_for, free_slots, party_limit
+from .bookings.availability import OPEN_STATES, availability_for, free_slots, party_limit
 from .bookings.forms import BookingForm
 from .bookings.retention import retention_days
 from .choices import AttendanceMode, BookingMode, OccurrenceStatus
 from .occurrences import horizon_days, planned_occurrences
 
 UPCOMING_SHOWN = 10
-OPEN_STATES = {"open", "few", "waiting", "lottery"}
 
 
 def event_context(request, page):
@@ -29,11 +28,15 @@ def event_context(request, page):
     else:
         upcoming = page.upcoming_occurrences(limit=UPCOMING_SHOWN, now=now)
         if page.takes_bookings:
-            labels = availability_for(upcoming, now)
+            facts = availability_for(upcoming, now)
             for occurrence in upcoming:
-                occurrence.availability = labels[occurrence.pk][1]
+                occurrence.availability = facts[occurrence.pk]
+    next_open = next(
+        (o for o in upcoming if getattr(o, "availability", None) and o.availability.is_open), None
+    )
     return {
         "upcoming": upcoming,
+        "next_open": next_open,
         "json_ld": json_ld(request, page, [o for o in upcoming if hasattr(o, "pk")]),
     }
 
@@ -57,7 +60,8 @@ def registration_form(event, occurrence, data=None):
 
 def occurrence_context(request, page, occurrence, form=None):
     """One date's page: its facts and, when registration is open, the form."""
-    state, label = availability_for([occurrence])[occurrence.pk]
+    facts = availability_for([occurrence])[occurrence.pk]
+    state = facts.state
     slots = []
     if page.booking_mode == BookingMode.APPOINTMENT:
         slots = free_slots(occurrence)
@@ -66,8 +70,9 @@ def occurrence_context(request, page, occurrence, form=None):
     return {
         "occurrence": occurrence,
         "retention_days": retention_days(),
+        "availability": facts,
         "booking_state": state,
-        "availability_label": label,
+        "availability_label": facts.label,
         "booking_form": form if state in OPEN_STATES else None,
         "slots": slots,
     }

@@ -30,6 +30,19 @@ def format_date_ja(d: datetime.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS_JA[d.weekday()]}）"
 
 
+def format_moment_ja(moment: datetime.datetime, today: datetime.date | None = None) -> str:
+    """One point in time, as deadlines are written: ``12月8日（火）17:00``, with the year
+    only when it is not ``today``'s year, and no clock time at midnight (``12月1日（火）``)."""
+    moment = _to_tokyo(moment)
+    day = moment.date()
+    text = format_date_ja(day)
+    if today is not None and today.year == day.year:
+        text = text.removeprefix(f"{day.year}年")
+    if moment.time() != _MIDNIGHT:
+        text += _format_time(moment.time())
+    return text
+
+
 def _format_later_date_ja(d: datetime.date, since: datetime.date) -> str:
     """A second date in a range: the year is repeated only when it changes."""
     if d.year != since.year:

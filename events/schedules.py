@@ -318,6 +318,12 @@ def expand(
     return result
 
 
+def planned_time(schedule: Schedule, day: datetime.date) -> OccurrenceTime:
+    """The time the schedule gives ``day`` (before any per-date change moved it)."""
+    start = datetime.datetime.combine(day, schedule.start_time or _MIDNIGHT, tzinfo=TOKYO)
+    return OccurrenceTime(day, start, start + schedule._duration(), schedule.all_day)
+
+
 __all__ = [
     "TOKYO",
     "WEEKDAYS_JA",
@@ -327,4 +333,5 @@ __all__ = [
     "is_public_holiday",
     "is_year_end_closure",
     "local_date",
+    "planned_time",
 ]

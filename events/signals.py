@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from home.models import SiteIdentity
+
 from . import publishing
 from .feeds.http import invalidate_documents
 from .importers.signals import partner_events_changed
@@ -53,5 +55,6 @@ def page_moved(sender, instance, parent_page_after, **kwargs):
 @receiver(post_save, sender=PartnerFeed)
 @receiver(post_delete, sender=PartnerFeed)
 @receiver(partner_events_changed)
+@receiver(post_save, sender=SiteIdentity)  # the feeds' name
 def feed_inputs_changed(sender, **kwargs):
     invalidate_documents()

@@ -41,3 +41,18 @@ class BaseStreamBlock(blocks.StreamBlock):
     )
     image = ImageBlock(label=_("Image"), template="blocks/image_block.html")
     callout = CalloutBlock()
+
+
+class HelpLineBlock(blocks.StructBlock):
+    """One help line for when the desk is closed: name, number and real hours."""
+
+    name = blocks.CharBlock(label=_("Name"), max_length=80)
+    phone = blocks.CharBlock(label=_("Phone"), max_length=40)
+    hours = blocks.CharBlock(label=_("Hours"), max_length=120, help_text=_("e.g. 24時間・年中無休"))
+    note = blocks.CharBlock(
+        label=_("Note"), max_length=200, required=False, help_text=_("e.g. 通話料無料")
+    )
+
+    class Meta:
+        icon = "mobile-alt"
+        label = _("Help line")

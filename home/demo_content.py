@@ -4,6 +4,8 @@ Drawn from Toshima ward's FY2023 hikikomori support plan (see shared/seed). Name
 partner organisations are made up; phone numbers and addresses are placeholders.
 """
 
+import datetime
+
 from django.apps import apps
 
 from wagtail.models import Page
@@ -15,10 +17,36 @@ from .models import (
     OrganisationIndexPage,
     OrganisationKind,
     OrganisationPage,
+    OutOfHoursHelp,
+    SiteIdentity,
     StandardPage,
 )
 
 SITE_NAME = "ひきこもり支援 イベント・居場所"
+CALENDAR_NAME = "としまの予定"  # what subscribed calendars are called: neutral
+
+# National help lines for when the ward's desk is closed, with their published hours
+# (checked in November 2026 on the lines' own pages; see docs/help_lines.md).
+HELP_LINES = [
+    {
+        "name": "よりそいホットライン",
+        "phone": "0120-279-338",
+        "hours": "24時間・年中無休",
+        "note": "通話料無料。暮らしの困りごと、どんなことでも",
+    },
+    {
+        "name": "東京いのちの電話",
+        "phone": "03-3264-4343",
+        "hours": "24時間・年中無休",
+        "note": "名乗らなくても大丈夫です（通話料がかかります）",
+    },
+    {
+        "name": "自殺予防いのちの電話（フリーダイヤル）",
+        "phone": "0120-783-556",
+        "hours": "毎日16:00–21:00（毎月10日は8:00–翌日8:00）",
+        "note": "通話料無料",
+    },
+]
 
 
 def paragraph(html):
@@ -102,6 +130,8 @@ ORGANISATIONS = [
         "description": (
             "<p>地域の清掃活動やお祭りのお手伝いなど、無理のない範囲で参加できます。</p>"
         ),
+        "contact_name": "事務局",
+        "email": "tsunagu@example.jp",
     },
 ]
 
@@ -194,9 +224,29 @@ def seed(command):
     desk.email = "soudan@example.jp"
     desk.anonymous_note = "匿名でのご相談もできます"
     desk.contact_page = contact
+    desk.open_days = "weekdays"
+    desk.opens_at = datetime.time(8, 30)
+    desk.closes_at = datetime.time(17, 15)
+    desk.closed_on_public_holidays = desk.closed_at_year_end = True
     desk.save()
+    identity = SiteIdentity.for_site(site)
+    identity.public_name = SITE_NAME  # the demo keeps its name; a ward may choose a neutral one
+    identity.calendar_name = CALENDAR_NAME
+    identity.save()
+    out_of_hours_help(site)
     command.stdout.write(f"サイト: {site.site_name} / 団体 {len(ORGANISATIONS)} 件")
     demo_people(command)
+
+
+def out_of_hours_help(site):
+    help_lines = OutOfHoursHelp.for_site(site)
+    help_lines.heading = "今すぐ誰かと話したいとき"
+    help_lines.intro = (
+        "相談窓口が閉まっている時間も、電話で話を聞いてもらえます。名前を言わなくても大丈夫です。"
+        "受付時間は変わることがあるため、各窓口の案内もご確認ください。"
+    )
+    help_lines.lines = [("line", line) for line in HELP_LINES]
+    help_lines.save()
 
 
 DEMO_PASSWORD = "ibasho-demo"  # noqa: S105  (local demo accounts only; printed on purpose)

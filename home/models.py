@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, HelpLineBlock
 from .page_scope import DraftTitleScopeMixin
 from .text import single_line_errors
 
@@ -217,6 +217,22 @@ class ConsultationDesk(OneLineTextMixin, BaseSiteSetting):
     hours = models.CharField(
         _("opening hours"), max_length=200, blank=True, help_text=_("e.g. 平日 8:30–17:15")
     )
+    # The same hours, for the site to know when the desk is closed (and then show the
+    # out-of-hours help lines).
+    open_days = models.CharField(
+        _("open on"),
+        max_length=12,
+        choices=[
+            ("weekdays", _("Weekdays (Monday to Friday)")),
+            ("mon_sat", _("Monday to Saturday")),
+            ("every_day", _("Every day")),
+        ],
+        default="weekdays",
+    )
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    closed_at_year_end = models.BooleanField(_("closed at the year end (12/29–1/3)"), default=True)
     email = models.EmailField(_("e-mail"), blank=True)
     anonymous_note = models.CharField(
         _("note on anonymity"), max_length=200, blank=True, default="匿名でのご相談もできます"
@@ -235,6 +251,15 @@ class ConsultationDesk(OneLineTextMixin, BaseSiteSetting):
         FieldPanel("name"),
         FieldPanel("phone"),
         FieldPanel("hours"),
+        MultiFieldPanel(
+            [
+                FieldPanel("open_days"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("closed_on_public_holidays"),
+                FieldPanel("closed_at_year_end"),
+            ],
+            heading=_("When the desk is open (for the out-of-hours help lines)"),
+        ),
         FieldPanel("email"),
         FieldPanel("anonymous_note"),
         FieldPanel("contact_page"),
@@ -305,3 +330,59 @@ class PartnerInvitation(models.Model):
 
     def __str__(self):
         return f"{self.organisation} / {self.user}"
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """The names the public sees. A family member may glance at a phone's tabs, bookmarks
+    or calendar list: a neutral name there keeps a visit private."""
+
+    public_name = models.CharField(
+        _("public name of the site"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Shown in the header and after every page title. Empty: the site name in "
+            "Wagtail's site settings."
+        ),
+    )
+    calendar_name = models.CharField(
+        _("name of the calendar feeds"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "What subscribed calendars are called in people's calendar apps, e.g. "
+            "「地域の予定」. Keep it neutral. Empty: the public name."
+        ),
+    )
+
+    panels = [FieldPanel("public_name"), FieldPanel("calendar_name")]
+
+    class Meta:
+        verbose_name = _("site name")
+        verbose_name_plural = _("site name")
+
+    @property
+    def name(self):
+        return self.public_name or self.site.site_name or ""
+
+    @property
+    def calendar(self):
+        return self.calendar_name or self.name
+
+
+@register_setting(icon="mobile-alt")
+class OutOfHoursHelp(BaseSiteSetting):
+    """Help lines shown while the consultation desk is closed (at night, at weekends)."""
+
+    heading = models.CharField(
+        _("heading"), max_length=80, blank=True, default="今すぐ誰かと話したいとき"
+    )
+    intro = models.TextField(_("introduction"), max_length=400, blank=True)
+    lines = StreamField([("line", HelpLineBlock())], blank=True, verbose_name=_("help lines"))
+
+    panels = [FieldPanel("heading"), FieldPanel("intro"), FieldPanel("lines")]
+
+    class Meta:
+        verbose_name = _("out-of-hours help lines")
+        verbose_name_plural = _("out-of-hours help lines")

@@ -1,5 +1,8 @@
 """Demo ibasho: six places around Toshima (made-up venues at real neighbourhoods), with
-varied opening times, one online only and one for women."""
+varied opening times, one online only and one for women that takes bookings.
+
+Each place's words must agree with its settings: ``seed_demo`` refuses contradictions
+(``IbashoPage.contradictions``)."""
 
 import datetime
 from decimal import Decimal
@@ -14,6 +17,7 @@ from .models import IbashoPage
 
 T = datetime.time
 START = datetime.date(2026, 4, 1)
+DROP_IN = "予約なしで立ち寄れる、安心して過ごせる場所です。話さなくても大丈夫です。"
 
 PLACES = [
     (
@@ -27,7 +31,7 @@ PLACES = [
         "RRULE:FREQ=WEEKLY;BYDAY=TU,FR",
         T(13, 0),
         T(17, 0),
-        {"step_free": True},
+        {"step_free": True, "summary": DROP_IN},
     ),
     (
         "hidamari-family",
@@ -40,7 +44,14 @@ PLACES = [
         "RRULE:FREQ=MONTHLY;BYDAY=1SA,3SA",
         T(14, 0),
         T(16, 0),
-        {"kind": "cafe", "audience": "family", "fee": 200, "fee_note": "飲み物代"},
+        {
+            "kind": "cafe",
+            "audience": "family",
+            "fee": 200,
+            "fee_note": "飲み物代",
+            "summary": "ご家族がお茶を飲みながら過ごせるカフェです。予約なしで立ち寄れます。"
+            "話さなくても大丈夫です。",
+        },
     ),
     (
         "peer-hotspace",
@@ -53,7 +64,7 @@ PLACES = [
         "RRULE:FREQ=WEEKLY;BYDAY=WE",
         T(12, 0),
         T(18, 0),
-        {"kind": "peer_meeting", "audience": "self", "quiet_room": True},
+        {"kind": "peer_meeting", "audience": "self", "quiet_room": True, "summary": DROP_IN},
     ),
     (
         "tsunagu-te",
@@ -66,7 +77,7 @@ PLACES = [
         "RRULE:FREQ=WEEKLY;BYDAY=SA",
         T(10, 0),
         T(15, 0),
-        {"step_free": True, "accessible_toilet": True},
+        {"step_free": True, "accessible_toilet": True, "summary": DROP_IN},
     ),
     (
         "peer-hotspace",
@@ -80,10 +91,15 @@ PLACES = [
         T(13, 0),
         T(16, 0),
         {
+            "kind": "peer_meeting",
             "women_only": True,
             "booking_mode": "first_come",
             "capacity": 8,
             "max_party_size": 1,
+            # Seats are limited, so it is not "come and go as you like".
+            "join_late_leave_early": False,
+            "summary": "女性だけで過ごせる、少人数の居場所です。"
+            "定員があるため、事前にお申し込みください。話さなくても大丈夫です。",
         },
     ),
     (
@@ -102,6 +118,12 @@ PLACES = [
             "attendance_mode": "online",
             "camera_off_ok": True,
             "meeting_link": "https://meet.example.jp/yoru-private",
+            # The meeting link is private: it reaches people who register for the evening.
+            "booking_mode": "first_come",
+            "booking_closes_days_before": 0,
+            "booking_closes_time": T(20, 0),
+            "summary": "夜に、オンラインで顔を出さずに過ごせる居場所です。人数の制限はありません。"
+            "その日の20時までに申し込むと、参加のしかたが表示されます。",
         },
     ),
 ]
@@ -114,13 +136,12 @@ def seed(command):
         fields = {
             "title": title,
             "category": category,
-            "summary": "予約なしで立ち寄れる、安心して過ごせる場所です。話さなくても大丈夫です。",
             "area": area,
             "nearest_station": station,
             "venue_name": title,
-            "venue_address": f"東京都豊島区{area}（詳しい場所はお問い合わせください）"
-            if area
-            else "",
+            "venue_address": f"東京都豊島区{area}" if area else "",
+            # The demo's venues are made up: their pages say whom to ask for the place.
+            "address_on_request": bool(area),
             "venue_access": f"{station}から徒歩5分ほどです。" if station else "",
             "latitude": Decimal(lat) if lat else None,
             "longitude": Decimal(lon) if lon else None,

@@ -9,9 +9,11 @@ what a place has and an event has not.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -20,6 +22,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from events.choices import BookingMode
+from events.consistency import event_contradictions, page_text
 from events.models import EventPage
 from events.models.mixins import (
     AudienceMixin,
@@ -106,6 +110,14 @@ class IbashoPage(EventPage):
         blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
+    address_on_request = models.BooleanField(
+        _("exact address given on request"),
+        default=False,
+        help_text=_(
+            "For places that do not publish their exact address: the page, the print list "
+            "and the PDF then say whom to ask (the contact below, or the organisation's)."
+        ),
+    )
     step_free = models.BooleanField(_("step-free access"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
     accessibility_note = models.CharField(_("accessibility notes"), max_length=200, blank=True)
@@ -123,6 +135,7 @@ class IbashoPage(EventPage):
         *ScheduleMixin.schedule_panels(heading=_("Opening times")),
         *PlaceMixin.place_panels(
             extra=[
+                FieldPanel("address_on_request"),
                 FieldPanel("nearest_station"),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             ]
@@ -146,10 +159,18 @@ class IbashoPage(EventPage):
 
     parent_page_types = ["home.OrganisationPage"]
     subpage_types = []
+    nav_section = "ibasho.IbashoIndexPage"
 
     class Meta:
         verbose_name = _("ibasho page")
         verbose_name_plural = _("ibasho pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        openings = [o for o in context["upcoming"] if not o.is_cancelled and o.end > now]
+        context["opening_status"] = places.opening_status(openings, now)
+        return context
 
     @classmethod
     def visible(cls):
@@ -161,6 +182,41 @@ class IbashoPage(EventPage):
             .select_related("host", "category")
             .order_by("area", "title")
         )
+
+    def clean(self):
+        super().clean()
+        if self.address_on_request and not self.contact_text:
+            raise ValidationError(
+                {
+                    "contact": _(
+                        "Say whom to ask for the address: a contact here, or a phone or "
+                        "e-mail address on the organisation's page."
+                    )
+                }
+            )
+
+    @property
+    def contact_text(self):
+        """Whom to ask: the page's contact, else its organisation's phone and e-mail."""
+        if self.contact:
+            return self.contact
+        host = self.host
+        if host is None and self.path and self.depth > 1:
+            host = self.get_parent().specific
+        if host is None or not (host.phone or host.email):
+            return ""
+        return "　".join(part for part in (host.title, host.phone, host.email) if part)
+
+    def contradictions(self):
+        found = event_contradictions(self, page_text(self, extra_fields=["what_you_can_do"]))
+        needs_booking = self.booking_mode in {BookingMode.FIRST_COME, BookingMode.LOTTERY}
+        if self.kind == IbashoKind.DROP_IN and self.booking_mode != BookingMode.NONE:
+            found.append("立ち寄りの居場所（予約なし）なのに、申し込みが必要な設定です")
+        if needs_booking and self.capacity and self.join_late_leave_early:
+            found.append("「出入り自由」と表示されますが、定員のある申し込み制です")
+        if self.address_on_request and not self.contact_text:
+            found.append("詳しい場所を問い合わせる先（連絡先）がありません")
+        return found
 
     @property
     def has_location(self):

@@ -60,6 +60,11 @@ def ibasho_pdf(groups, title, intro, footer):
                 Paragraph(escape(place.title), styles["name"]),
                 Paragraph(escape(place.schedule_text), styles["text"]),
                 Paragraph(escape(where or "オンライン"), styles["text"]),
+            ]
+            if place.contact_text:
+                ask = "詳しい場所のお問い合わせ" if place.address_on_request else "問い合わせ"
+                text.append(Paragraph(escape(f"{ask}：{place.contact_text}"), styles["text"]))
+            text += [
                 Paragraph(escape(f"運営：{host}"), styles["text"]),
                 Paragraph(escape(url), styles["text"]),
             ]

@@ -18,6 +18,7 @@ from events.choices import OccurrenceStatus
 from events.filters import AUDIENCE_CHOICES, audience_q
 from events.models import Occurrence
 from events.public_urls import absolute_page_url, site_root_path
+from events.schedule_text import format_moment_ja
 from events.schedules import TOKYO, WEEKDAYS_JA
 
 from .pdf import ibasho_pdf
@@ -38,6 +39,21 @@ class IbashoFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All areas"))] + [(a, a) for a in areas]
 
+    def active_filters(self):
+        """Readable labels of the filters in use (for the folded filter box)."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        labels = []
+        for name, value in self.cleaned_data.items():
+            field = self.fields[name]
+            if value in (None, "", False):
+                continue
+            if isinstance(field, forms.BooleanField):
+                labels.append(str(field.label))
+            else:
+                labels.append(str(dict(field.choices).get(value, value)))
+        return labels
+
 
 def next_openings(places, now):
     """``{place_id: [occurrence, …]}``: each place's openings in the next four weeks that
@@ -52,6 +68,21 @@ def next_openings(places, now):
     for occurrence in rows:
         openings.setdefault(occurrence.event_id, []).append(occurrence)
     return openings
+
+
+def opening_status(upcoming, now):
+    """When a place is open, in words, from its next openings (sorted, not ended):
+    「開いています（17:00まで）」, 「今日 13:00から」 or 「次は 12月2日（水）13:00から」."""
+    if not upcoming:
+        return _("No opening dates planned yet")
+    first = upcoming[0]
+    start, end = first.local_start, first.local_end
+    today = now.astimezone(TOKYO).date()
+    if first.start <= now:
+        return _("Open now (until %(time)s)") % {"time": f"{end.hour}:{end.minute:02d}"}
+    if start.date() == today:
+        return _("Opens today at %(time)s") % {"time": f"{start.hour}:{start.minute:02d}"}
+    return _("Opens next on %(when)s") % {"when": format_moment_ja(start, today)}
 
 
 def index_context(request, queryset):
@@ -80,13 +111,26 @@ def index_context(request, queryset):
         days = {o.local_start.weekday() for o in upcoming}
         if data.get("day") not in (None, "") and int(data["day"]) not in days:
             continue
-        if data.get("today") and not any(o.local_start.date() == today for o in upcoming):
-            continue
         place.next_openings = upcoming[:3]
+        place.opening_status = opening_status(upcoming, now)
+        place.open_today = any(o.local_start.date() == today for o in upcoming)
         shown.append(place)
+    nothing_today = False
+    if data.get("today"):
+        open_today = [p for p in shown if p.open_today]
+        if open_today:
+            shown = open_today
+        else:
+            # Nothing (more) today, e.g. at night: every place, soonest opening first,
+            # rather than an empty page.
+            nothing_today = True
+            far = now + OPENINGS_AHEAD
+            shown.sort(key=lambda p: p.next_openings[0].start if p.next_openings else far)
     return {
         "form": form,
+        "active_filters": form.active_filters(),
         "places": shown,
+        "nothing_today": nothing_today,
         "areas": areas,
         "map_tiles": settings.IBASHO_MAP_TILES,
         "map_centre": settings.IBASHO_MAP_CENTRE,

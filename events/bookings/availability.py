@@ -2,16 +2,19 @@
 public may see of them. Read-only; the booking services call these under their lock.
 
 ``availability_for`` answers for many dates with a constant number of queries (the event
-page and the desk list ask for a dozen or a hundred at once).
+page and the desk list ask for a dozen or a hundred at once); it is the one place where
+what the public sees of seats is decided.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import BookingMode, BookingStatus
+from ..choices import BOOKING_MODE_SHORT, BookingMode, BookingStatus
+from ..schedule_text import format_moment_ja
 from ..schedules import TOKYO
 from .models import AppointmentSlot, Booking
 
@@ -117,29 +120,64 @@ def _free_slot_counts(occurrences):
     return counts
 
 
+# The states in which the public form takes registrations.
+OPEN_STATES = frozenset({"open", "few", "waiting", "lottery"})
+
 STATE_LABELS = {
     "not_needed": lambda: _("No booking needed"),
     "cancelled": lambda: _("Cancelled"),
     "past": lambda: _("Finished"),
     "not_open": lambda: _("Registration not open yet"),
     "closed": lambda: _("Registration closed"),
-    "lottery": lambda: _("Lottery: apply before the closing time"),
+    "lottery": lambda: _("Taking lottery entries"),
     "full": lambda: _("Full"),
     "few": lambda: _("Only a few places left"),
     "open": lambda: _("Places available"),
-    "waiting": lambda: _("Full: you can join the waiting list"),
+    "waiting": lambda: _("Full: taking waiting-list entries"),
 }
 
 
+@dataclass(frozen=True)
+class Availability:
+    """What the public may see of one date's registration, in the words Japanese event
+    sites use: the mode, the capacity, the window, the draw and the seats (「残り8席」 from
+    ``FEW_PLACES`` up, 「残りわずか」 below, never a participant list)."""
+
+    state: str
+    label: str
+    mode: str
+    capacity: int | None = None
+    opens_at: datetime.datetime | None = None
+    closes_at: datetime.datetime | None = None
+    drawn_at: datetime.datetime | None = None
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def mode_label(self):
+        return str(BOOKING_MODE_SHORT[self.mode])
+
+    def window_text(self, today=None):
+        """「11月1日（日）〜12月8日（火）17:00」 or 「12月8日（火）17:00まで」."""
+        if self.closes_at is None:
+            return ""
+        today = today or timezone.now().astimezone(TOKYO).date()
+        closes = format_moment_ja(self.closes_at, today)
+        if self.opens_at is None:
+            return _("until %(closes)s") % {"closes": closes}
+        return f"{format_moment_ja(self.opens_at, today)}〜{closes}"
+
+
 def availability(occurrence, now=None):
-    """What the public may see of one date: ``(state, label)``, never a list and never
-    an exact count below ``FEW_PLACES``."""
+    """What the public may see of one date (an ``Availability``)."""
     return availability_for([occurrence], now)[occurrence.pk]
 
 
 def availability_for(occurrences, now=None):
-    """``{occurrence_id: (state, label)}`` for many dates with at most three queries
-    (seats, waiting lists, free slots), whatever their number."""
+    """``{occurrence_id: Availability}`` for many dates with at most two queries (seats,
+    free slots), whatever their number."""
     now = now or timezone.now()
     occurrences = list(occurrences)
     states = {o.pk: registration_state(o, now) for o in occurrences}
@@ -157,30 +195,61 @@ def availability_for(occurrences, now=None):
     result = {}
     for occurrence in occurrences:
         state = states[occurrence.pk]
+        label = None
         if state == "open":
-            state = _open_state(occurrence, taken, slots)
-        result[occurrence.pk] = (state, STATE_LABELS[state]())
+            state, label = _open_state(occurrence, taken, slots)
+        result[occurrence.pk] = _availability(occurrence, state, label)
     return result
 
 
+def _availability(occurrence, state, label):
+    event = occurrence.event
+    mode = event.booking_mode if event is not None else BookingMode.NONE
+    if mode == BookingMode.NONE:
+        return Availability(state, label or STATE_LABELS[state](), mode)
+    opens, closes = registration_window(occurrence)
+    return Availability(
+        state,
+        label or STATE_LABELS[state](),
+        mode,
+        capacity=None if mode == BookingMode.APPOINTMENT else capacity_of(occurrence),
+        opens_at=opens,
+        closes_at=closes,
+        drawn_at=occurrence.lottery_drawn_at,
+    )
+
+
 def _open_state(occurrence, taken, slots):
+    """``(state, label)`` of a date whose registration is open."""
     event = occurrence.event
     if event.booking_mode == BookingMode.LOTTERY and not occurrence.lottery_drawn_at:
-        return "lottery"
+        return "lottery", None
     if event.booking_mode == BookingMode.APPOINTMENT:
         free = slots.get(occurrence.pk, 0)
         if not free:
-            return "full"
-        return "few" if free < FEW_SLOTS else "open"
+            return "full", None
+        if free < FEW_SLOTS:
+            return "few", None
+        return "open", _("%(n)d time slots left") % {"n": free}
     capacity = capacity_of(occurrence)
     if capacity is None:
-        return "open"
+        return "open", None
     remaining = capacity - taken.get(occurrence.pk, 0)
     if remaining <= 0:
-        return "waiting"
+        return "waiting", None
     if remaining < FEW_PLACES:
-        return "few"
-    return "open"
+        return "few", None
+    return "open", _("%(n)d places left") % {"n": remaining}
+
+
+def waiting_position(booking):
+    """Where a waiting-list entry stands: 1 for the next person to get a place."""
+    ahead = Booking.objects.filter(
+        occurrence_id=booking.occurrence_id, status=BookingStatus.WAITING
+    ).filter(
+        Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)
+    )
+    return ahead.count() + 1
 
 
 def desk_counts_for(occurrences):

@@ -14,8 +14,10 @@ class BookingForm(PlainTextFormMixin, forms.Form):
     nickname = forms.CharField(
         label=_("Nickname"),
         max_length=NICKNAME_MAX,
-        help_text=_("Any name you like. 「匿名」 is fine."),
-        widget=forms.TextInput(attrs={"placeholder": "匿名", "autocomplete": "nickname"}),
+        # A real value, not a grey placeholder that looks filled in: leave it or change it.
+        initial="匿名",
+        help_text=_("Any name you like; you can leave the one filled in (anonymous)."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
         error_messages={
             "required": _("Please enter a nickname (「匿名」 is fine)."),
             "max_length": _("Please keep the nickname to %(limit_value)d characters."),

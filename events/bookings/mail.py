@@ -14,12 +14,16 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from django_tasks import default_task_backend, task
 
+from ..choices import ACTIVE_BOOKING_STATUSES
 from ..schedules import TOKYO
-from .models import BookingStatus, MailStatus, OutgoingMail
+from .models import Booking, BookingStatus, MailStatus, OutgoingMail
+from .outcome import outcome_of
+from .tokens import new_token
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ SUBJECTS = {
     "cancelled_by_staff": "ご予約の取り消しについて",
     "changed": "日程・会場の変更について",
     "reminder": "明日のご予定",
+    "recovery": "ご予約の確認",
 }
 
 
@@ -45,23 +50,39 @@ def occurrence_state(occurrence):
     return hashlib.sha256(facts.encode()).hexdigest()
 
 
-def queue_mail(booking, kind, now=None):
-    """Queue an e-mail to a booking's address (nothing happens without one). Call inside
-    the transaction that made the change; the worker picks it up after commit."""
-    if not booking.email:
-        return None
-    now = now or timezone.now()
+def manage_url(token):
+    """The full address of a booking's secret page, for mails (Japanese, no prefix)."""
     with translation.override("ja"):
-        body = render_to_string(
+        return settings.BASE_URL + reverse("booking_manage", args=(token,))
+
+
+def _render(booking, kind, token=None, now=None):
+    with translation.override("ja"):
+        return render_to_string(
             "events/mail/booking.txt",
             {
                 "booking": booking,
                 "kind": kind,
                 "occurrence": booking.occurrence,
                 "event": booking.occurrence.event,
+                "outcome": outcome_of(booking, now),
+                "link": manage_url(token) if token else "",
+                "recover_url": settings.BASE_URL + reverse("booking_recover"),
                 "base_url": settings.BASE_URL,
             },
         )
+
+
+def queue_mail(booking, kind, now=None, token=None):
+    """Queue an e-mail to a booking's address (nothing happens without one). Call inside
+    the transaction that made the change; the worker picks it up after commit.
+
+    ``token`` (only at registration, the one time it is known) puts the secret link in
+    the mail: the mail is the person's own channel, and the body is deleted once sent."""
+    if not booking.email:
+        return None
+    now = now or timezone.now()
+    body = _render(booking, kind, token, now)
     mails = [
         OutgoingMail.objects.create(
             kind=kind,
@@ -90,17 +111,7 @@ def queue_reminder(booking, now):
     send_after = datetime.datetime.combine(day_before, datetime.time(12, 0), tzinfo=TOKYO)
     if send_after <= now or booking.mails.filter(kind="reminder").exists():
         return None
-    with translation.override("ja"):
-        body = render_to_string(
-            "events/mail/booking.txt",
-            {
-                "booking": booking,
-                "kind": "reminder",
-                "occurrence": booking.occurrence,
-                "event": booking.occurrence.event,
-                "base_url": settings.BASE_URL,
-            },
-        )
+    body = _render(booking, "reminder", now=now)
     return OutgoingMail.objects.create(
         kind="reminder",
         booking=booking,
@@ -143,10 +154,16 @@ def send_one(mail_id, now=None):
     if mail.kind == "reminder" and not _reminder_still_true(mail):
         _close(mail, MailStatus.SKIPPED)
         return "skipped"
+    body, new_links = mail.body, {}
+    if mail.kind == "recovery":
+        body, new_links = _compose_recovery(mail.to, now)
+        if not new_links:  # nothing active under that address: nobody is written to
+            _close(mail, MailStatus.SKIPPED)
+            return "skipped"
     try:
         EmailMessage(
             subject=mail.subject,
-            body=mail.body,
+            body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[mail.to],
         ).send()
@@ -162,9 +179,54 @@ def send_one(mail_id, now=None):
             transaction.on_commit(lambda: _enqueue(mail.pk, mail.send_after))
         logger.warning("mail %s (%s) failed: %s", mail.pk, mail.kind, mail.last_error)
         return "retry"
+    for booking_id, token_hash in new_links.items():
+        # Only now that the mail has gone: until then the old links keep working.
+        Booking.objects.filter(pk=booking_id).update(token_hash=token_hash)
     mail.sent_at = now
     _close(mail, MailStatus.SENT)
     return "sent"
+
+
+def queue_recovery(email, now=None):
+    """Queue "your booking links" for ``email``. The same one row whatever the address
+    holds: whether it has bookings is looked up by the worker when it sends, so neither
+    the answer nor its timing tells the person asking."""
+    now = now or timezone.now()
+    mail = OutgoingMail.objects.create(
+        kind="recovery", to=email, subject=SUBJECTS["recovery"], body="", send_after=now
+    )
+    transaction.on_commit(lambda: _enqueue(mail.pk, now))
+    return mail
+
+
+def _compose_recovery(email, now):
+    """The mail listing new links to every active booking of ``email`` whose date is
+    ahead, and ``{booking_id: new token hash}``. Only hashes are stored, so the old links
+    cannot be sent again: new ones are issued (and the mail says so)."""
+    bookings = (
+        Booking.objects.filter(
+            email__iexact=email,
+            status__in=ACTIVE_BOOKING_STATUSES,
+            occurrence__end__gt=now,
+            personal_data_erased_at__isnull=True,
+        )
+        .select_related("occurrence", "occurrence__event", "slot")
+        .order_by("occurrence__start", "pk")
+    )
+    items, new_links = [], {}
+    for booking in bookings:
+        token, token_hash = new_token()
+        new_links[booking.pk] = token_hash
+        items.append(
+            {"booking": booking, "outcome": outcome_of(booking, now), "link": manage_url(token)}
+        )
+    if not items:
+        return "", {}
+    with translation.override("ja"):
+        body = render_to_string(
+            "events/mail/recovery.txt", {"items": items, "base_url": settings.BASE_URL}
+        )
+    return body, new_links
 
 
 def _reminder_still_true(mail):

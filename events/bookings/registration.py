@@ -120,7 +120,7 @@ def register(occurrence_id, *, party_size=1, slot_id=None, channel=Channel.WEB, 
             confirmed_at=now if status == BookingStatus.CONFIRMED else None,
             **data,
         )
-        queue_mail(booking, "confirmation")
+        queue_mail(booking, "confirmation", token=token)
     return booking, token
 
 

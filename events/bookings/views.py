@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 import segno
 
-from ..choices import BookingStatus
 from ..feeds.ics import booking_calendar
 from .availability import party_limit
 from .forms import PartySizeForm
+from .outcome import outcome_of
+from .recovery import RecoveryForm, request_links
 from .registration import BookingRefused, change_party_size
 from .registration import cancel as cancel_booking
+from .retention import retention_days
 from .tokens import find_booking
 from .web import private
 
@@ -56,6 +58,7 @@ def manage(request, token):
         else:
             message, status = _("The number of people could not be changed."), 400
     booking.refresh_from_db()
+    outcome = outcome_of(booking)
     link = request.build_absolute_uri(reverse("booking_manage", args=(token,)))
     context = {
         "booking": booking,
@@ -70,7 +73,10 @@ def manage(request, token):
         "message": message,
         "is_new": request.GET.get("new") == "1",
         "changed": request.GET.get("changed") == "1",
-        "show_private_details": booking.status == BookingStatus.CONFIRMED,
+        "just_cancelled": request.GET.get("cancelled") == "1",
+        "outcome": outcome,
+        "retention_days": retention_days(),
+        "show_private_details": outcome.is_confirmed,
     }
     return private(TemplateResponse(request, "events/booking_manage.html", context, status=status))
 
@@ -84,11 +90,14 @@ def cancel(request, token):
     booking = _booking_or_404(token)
     if request.method == "POST" and booking.is_active:
         cancel_booking(booking.pk)
-        return private(HttpResponseRedirect(reverse("booking_manage", args=(token,)), status=303))
+        url = reverse("booking_manage", args=(token,)) + "?cancelled=1"
+        return private(HttpResponseRedirect(url, status=303))
     context = {
         "booking": booking,
         "occurrence": booking.occurrence,
         "page": booking.occurrence.event,
+        "outcome": outcome_of(booking),
+        "retention_days": retention_days(),
     }
     return private(TemplateResponse(request, "events/booking_cancel.html", context))
 
@@ -102,3 +111,30 @@ def calendar(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.code}.ics"'
     return private(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recover(request):
+    """「予約を確認する」: new links by e-mail, or how to manage without one. The answer
+    never says whether the address has bookings."""
+    form = RecoveryForm(request.POST or None)
+    status, sent, limited = 200, False, False
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif request_links(request, form.cleaned_data["email"]):
+            sent = True
+        else:
+            limited, status = True, 429
+    context = {
+        "form": form,
+        "sent": sent,
+        "limited": limited,
+        "nav_section": "events.EventIndexPage",
+    }
+    response = TemplateResponse(request, "events/booking_recover.html", context, status=status)
+    # Not ``private()``: no secret in this address, and its form needs the Referer/Origin
+    # that Django's CSRF check reads.
+    response["Cache-Control"] = "no-store, private"
+    return response

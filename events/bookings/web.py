@@ -42,10 +42,22 @@ def private(response):
     return response
 
 
+def _count(scope, kind, value, window):
+    """One more attempt under (scope, kind, value) in a window of ``window`` seconds; the
+    count so far. Keys are hashed with the secret key, so no address appears in the
+    cache; when the cache is down its fail-open backend counts nothing."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{kind}:{value}".encode()).hexdigest()
+    key = f"{scope}-rate:{kind}:{digest}"
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, window)
+        return 1
+
+
 def _rate_limited(request, occurrence):
-    """Count one booking attempt against each limit; True when any is exceeded. Keys are
-    hashed with the secret key, so no address appears in the cache. When the cache is
-    unavailable its fail-open backend counts nothing and nobody is refused."""
+    """Count one booking attempt against each limit; True when any is exceeded."""
     limits = {**RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
     group = address_group(request)
     keys = {
@@ -53,19 +65,8 @@ def _rate_limited(request, occurrence):
         "address": group,
         "site": "",
     }
-    limited = False
-    for kind, value in keys.items():
-        limit, window = limits[kind]
-        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{kind}:{value}".encode()).hexdigest()
-        key = f"booking-rate:{kind}:{digest}"
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window)
-            count = 1
-        limited = limited or count > limit
-    return limited
+    counts = {kind: _count("booking", kind, value, limits[kind][1]) for kind, value in keys.items()}
+    return any(counts[kind] > limits[kind][0] for kind in keys)
 
 
 def book_from_web(request, occurrence, data):
@@ -87,3 +88,12 @@ def book_from_web(request, occurrence, data):
         wants_reminder=data.get("wants_reminder", False),
         audience_confirmed=data.get("audience_confirmed", False),
     )
+
+
+def over_limits(scope, request, email, limits):
+    """Count one attempt at ``scope`` (e.g. "recovery") from this client address (behind
+    the trusted proxies) and for this e-mail address; True when either has gone over its
+    ``limits`` (``{"ip": (attempts, seconds), "email": (…)}``)."""
+    values = {"ip": address_group(request), "email": email.lower()}
+    counts = {kind: _count(scope, kind, value, limits[kind][1]) for kind, value in values.items()}
+    return any(counts[kind] > limits[kind][0] for kind in values)

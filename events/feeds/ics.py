@@ -25,6 +25,7 @@ from icalendar import Calendar, Event, vDuration, vRecur, vText
 
 from home.text import multi_line, single_line
 
+from ..bookings.outcome import outcome_of
 from ..choices import BookingStatus, OccurrenceStatus
 from ..models import EventFeedState, EventPage, PartnerFeed
 from ..occurrences import horizon_days
@@ -421,9 +422,16 @@ def _recurrence_id(key):
 
 def booking_calendar(booking, manage_url):
     """A one-event calendar for a booking. Unlike public feeds it may carry the venue
-    details and the meeting link; its title is neutral (it may show on a shared screen)."""
+    details and the meeting link; its title is neutral (it may show on a shared screen).
+
+    It follows the booking's state (``outcome``): a lottery entry or a waiting-list place
+    is TENTATIVE and says so, a confirmed place is CONFIRMED, and a cancelled booking, a
+    lottery not won or a called-off date is CANCELLED. SEQUENCE counts the booking's
+    changes of state on top of the event's own, so a calendar that imported an earlier
+    copy takes the new one."""
     occurrence = booking.occurrence
     event = occurrence.event
+    outcome = outcome_of(booking)
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
@@ -439,9 +447,12 @@ def booking_calendar(booking, manage_url):
     all_day = getattr(timing, "all_day", False)
     component.add("DTSTART", _value(timing.start, all_day))
     component.add("DTEND", _value(timing.end, all_day))
-    component.add("SUMMARY", f"ご予約（予約番号 {booking.code}）")
-    lines = [f"予約番号：{booking.code}", f"人数：{booking.party_size}名"]
-    confirmed = booking.status == BookingStatus.CONFIRMED
+    summary = f"ご予約（予約番号 {booking.code}）"
+    if outcome.is_pending or outcome.is_void:
+        summary = f"ご予約・{outcome.label}（予約番号 {booking.code}）"
+    component.add("SUMMARY", summary)
+    lines = [f"状況：{outcome.label}", *outcome.next_steps, ""]
+    lines += [f"予約番号：{booking.code}", f"人数：{booking.party_size}名"]
     if event is not None:
         lines.insert(0, event.title)
         if booking.meeting_link:
@@ -454,11 +465,22 @@ def booking_calendar(booking, manage_url):
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
     component.add("DESCRIPTION", _text("\n".join(lines)))
     component.add("URL", manage_url)
-    if booking.status == BookingStatus.CANCELLED or occurrence.is_cancelled:
+    if outcome.is_void:
         status = "CANCELLED"
     else:
-        status = "CONFIRMED" if confirmed else "TENTATIVE"
+        status = "CONFIRMED" if booking.status == BookingStatus.CONFIRMED else "TENTATIVE"
     component.add("STATUS", status)
+    component.add("SEQUENCE", _booking_sequence(booking) + (_sequence(event) if event else 0))
     component.add("CLASS", "PRIVATE")
     calendar.add_component(component)
     return calendar.to_ical()
+
+
+def _booking_sequence(booking):
+    """How many times the booking changed state: lottery or waiting list → decided (+1),
+    → cancelled (+1). It only ever grows along any path a booking can take."""
+    decided_later = booking.status == BookingStatus.NOT_DRAWN or (
+        booking.confirmed_at is not None
+        and booking.confirmed_at - booking.created_at > datetime.timedelta(seconds=1)
+    )
+    return int(decided_later) + int(booking.status == BookingStatus.CANCELLED)

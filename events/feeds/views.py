@@ -1,26 +1,37 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
 from wagtail.models import Site
 
-from home.models import OrganisationPage
+from home.models import OrganisationPage, SiteIdentity
 
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
 from . import links
-from .http import cached_document
+from .http import TIMEOUT, cached_document, documents_version
 from .ics import FeedInfo, build_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _site_name(request):
+def _calendar_name(request):
+    """The feeds' name in people's calendar apps: a site setting, neutral if the ward
+    chooses so (a family member may see the list of calendars). Kept with the cached
+    documents, so a polling client costs no query for it (saving the setting drops it)."""
     site = Site.find_for_request(request)
-    return site.site_name if site and site.site_name else "ibasho"
+    if site is None:
+        return "ibasho"
+
+    def read():
+        identity = SiteIdentity.objects.filter(site=site).first() or SiteIdentity(site=site)
+        return identity.calendar or "ibasho"
+
+    return cache.get_or_set(f"calendar-name:{documents_version()}:{site.pk}", read, TIMEOUT)
 
 
 def _respond(request, info, occurrences):
@@ -66,12 +77,12 @@ def all_events_feed(request):
 def _build_all(request, form):
     labels = form.active_filters(NOT_FOR_FEEDS) if form is not None else []
     query = form.query_string(NOT_FOR_FEEDS) if form is not None else ""
-    name = f"{_site_name(request)} イベント"
+    name = _calendar_name(request)
     if labels:
         name += f"（{'・'.join(str(label) for label in labels)}）"
     info = FeedInfo(
         name=name,
-        description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
+        description="相談会・交流会・講演会などの予定です。",
         path=links.all_events_path(query),
     )
     occurrences = Occurrence.objects.visible()
@@ -83,7 +94,7 @@ def _build_all(request, form):
 def category_feed(request, slug):
     category = get_object_or_404(EventCategory, slug=slug)
     info = FeedInfo(
-        name=f"{_site_name(request)} {category.name}",
+        name=f"{_calendar_name(request)}（{category.name}）",
         description=f"{category.name}の予定です。",
         path=links.category_path(category),
         colour=category.colour,
@@ -99,7 +110,7 @@ def organisation_feed(request, organisation):
     if org is None:
         raise Http404
     info = FeedInfo(
-        name=f"{org.title} のイベント",
+        name=f"{_calendar_name(request)}（{org.title}）",
         description=f"{org.title}が主催・共催するイベントの予定です。",
         path=links.organisation_path(org),
     )
@@ -119,9 +130,10 @@ def event_feed(request, organisation, event):
     )
     if page is None:
         raise Http404
+    # Named neutrally like the others: the title shows only on the dates themselves.
     info = FeedInfo(
-        name=page.title,
-        description=page.summary,
+        name=_calendar_name(request),
+        description="イベントの予定です。",
         path=links.event_path(page),
     )
     return _respond(request, info, Occurrence.objects.visible().filter(event=page))

@@ -162,7 +162,7 @@ class PartnerFeedViewSet(ModelViewSet):
         "organisation",
         Column("review_state", label=gettext_lazy("State"), accessor="review_state"),
         Column("freshness", label=gettext_lazy("Events shown"), accessor=freshness),
-        Column("event_count", label=gettext_lazy("Dates"), accessor="event_count"),
+        Column("event_count", label=gettext_lazy("Number of dates"), accessor="event_count"),
         Column("last_problem", label=gettext_lazy("Last error"), accessor=last_problem),
     ]
     list_filter = ["enabled", "organisation"]

@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 
 from recurrence.fields import RecurrenceField
 
-from ..choices import AttendanceMode, Audience, BookingMode, location_text
+from ..choices import BOOKING_MODE_SHORT, AttendanceMode, Audience, BookingMode, location_text
 from ..panels import NextOccurrencesPanel
 from ..schedule_text import describe
 from ..schedules import Schedule
@@ -309,6 +309,33 @@ class RegistrationMixin(models.Model):
     @property
     def takes_bookings(self):
         return self.booking_mode != BookingMode.NONE
+
+    @property
+    def registration_summary(self):
+        """The rules of every date in one line, as event sites state them:
+        「先着順・定員12名（各回）。申し込みは各回の30日前から前日の17:00まで」."""
+        mode = str(BOOKING_MODE_SHORT[self.booking_mode])
+        if not self.takes_bookings:
+            return mode
+        if self.capacity and self.booking_mode != BookingMode.APPOINTMENT:
+            capacity = _("capacity %(n)d per date") % {"n": self.capacity}
+            mode = _("%(mode)s, %(capacity)s") % {"mode": mode, "capacity": capacity}
+        closes_time = f"{self.booking_closes_time.hour}:{self.booking_closes_time.minute:02d}"
+        days = self.booking_closes_days_before
+        if days == 0:
+            closes = _("%(time)s on the day") % {"time": closes_time}
+        elif days == 1:
+            closes = _("%(time)s the day before") % {"time": closes_time}
+        else:
+            closes = _("%(time)s, %(days)d days before") % {"time": closes_time, "days": days}
+        if self.booking_opens_days_before is None:
+            window = _("Register until %(closes)s") % {"closes": closes}
+        else:
+            window = _("Register from %(days)d days before until %(closes)s") % {
+                "days": self.booking_opens_days_before,
+                "closes": closes,
+            }
+        return _("%(mode)s. %(window)s") % {"mode": mode, "window": window}
 
 
 class ReassuranceMixin(models.Model):

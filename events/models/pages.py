@@ -28,6 +28,7 @@ from .. import event_context
 from ..bookings import web as web_bookings
 from ..bookings.registration import BookingRefused
 from ..choices import ExceptionKind
+from ..consistency import event_contradictions
 from ..forms import EventPageForm
 from .mixins import (
     AudienceMixin,
@@ -114,6 +115,8 @@ class EventPage(
     parent_page_types = ["home.OrganisationPage"]
     subpage_types = []
     base_form_class = EventPageForm
+    # Events live under their organisation, but people find them in the events section.
+    nav_section = "events.EventIndexPage"
 
     class Meta:
         verbose_name = _("event page")
@@ -140,6 +143,10 @@ class EventPage(
     def organisers(self):
         """The host and the co-hosts, host first (for "who runs it")."""
         return [self.host_organisation, *self.co_hosts.all()]
+
+    def contradictions(self):
+        """Where the page's words contradict its settings (``seed_demo`` refuses these)."""
+        return event_contradictions(self)
 
     def upcoming_occurrences(self, limit=10, now=None):
         now = now or timezone.now()

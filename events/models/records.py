@@ -15,7 +15,8 @@ from wagtail.snippets.models import register_snippet
 from home.text import single_line_errors
 
 from ..choices import CATEGORY_COLOURS, AttendanceMode, OccurrenceStatus, location_text
-from ..schedules import TOKYO
+from ..schedule_text import format_range_ja
+from ..schedules import TOKYO, planned_time
 
 
 class EventCategory(models.Model):
@@ -224,6 +225,26 @@ class Occurrence(models.Model):
     def location_text(self):
         """「区民ひろば、豊島区…」, 「オンライン」 … for pages, feeds and mails."""
         return location_text(self.attendance_mode, self.venue_name_shown, self.venue_address_shown)
+
+    def changes(self):
+        """What a move changed, as ``[(what, before, after)]`` rows (「日時」, 「会場」): the
+        time the schedule gave this date and the event's usual venue, against this date's."""
+        if not self.is_moved or not self.event_id:
+            return []
+        event = self.event
+        rows = []
+        planned = planned_time(event.schedule, self.original_date)
+        if (planned.start, planned.end) != (self.start, self.end):
+            rows.append(
+                (
+                    _("Date and time"),
+                    format_range_ja(planned.start, planned.end, planned.all_day),
+                    format_range_ja(self.start, self.end, self.all_day),
+                )
+            )
+        if self.venue_name and self.attendance_mode != AttendanceMode.ONLINE:
+            rows.append((_("Venue"), event.location_text, self.location_text))
+        return rows
 
     def get_url(self, request=None):
         """Our page for the date; for an imported date, the partner's own page for the

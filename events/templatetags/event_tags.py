@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django import template
 
 from events.feeds.links import feed_path
-from events.schedule_text import format_date_ja, format_range_ja
+from events.schedule_text import format_date_ja, format_moment_ja, format_range_ja
 from events.schedules import TOKYO
 
 register = template.Library()
@@ -20,6 +20,15 @@ def ja_date(value):
     if isinstance(value, datetime.datetime):
         value = value.astimezone(TOKYO).date()
     return format_date_ja(value)
+
+
+@register.filter
+def moment(value):
+    """A deadline or opening time: 12月8日（火）17:00 (the year only when it is not this
+    year's)."""
+    if not value:
+        return ""
+    return format_moment_ja(value, datetime.datetime.now(TOKYO).date())
 
 
 @register.filter

@@ -49,6 +49,8 @@ EVENTS_LAYERS = {
     "events.bookings.retention": SERVICES,
     "events.bookings.tokens": SERVICES,
     "events.bookings.web": SERVICES,
+    "events.bookings.outcome": SERVICES,
+    "events.bookings.recovery": SERVICES,
     "events.bookings.forms": SERVICES,
     "events.importers": SERVICES,
     "events.importers.signals": SERVICES,
@@ -70,6 +72,7 @@ EVENTS_LAYERS = {
     "events.filters": PAGES,
     "events.calendar": PAGES,
     "events.event_context": PAGES,
+    "events.consistency": PAGES,
 }
 EDGE_PREFIXES = (
     "events.publishing",

@@ -62,13 +62,32 @@ def page(browser):
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a phone (390×844, touch), in Japanese and Tokyo time."""
+    context = browser.new_context(
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def screenshot():
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, full_page=True):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         assert path.stat().st_size > 1000, "the screenshot is empty"
         return path
 
@@ -86,5 +105,16 @@ def axe_check():
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, results.generate_report()
         return results
+
+    return check
+
+
+@pytest.fixture
+def fits_the_phone():
+    """Fail when a page is wider than the phone (content pushed off screen sideways)."""
+
+    def check(page):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
 
     return check

@@ -65,6 +65,7 @@ def test_map_list_filter_and_place(live_server, page, screenshot, axe_check):
     screenshot(page, "ibasho-map")
     axe_check(page)
 
+    page.get_by_text("居場所を絞り込む", exact=True).click()  # the filters fold away
     page.get_by_label("曜日").select_option(label="火曜")
     page.get_by_role("button", name="この条件で表示").click()
     page.wait_for_url("**/ibasho/?*day=1*")

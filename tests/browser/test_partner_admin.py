@@ -204,4 +204,4 @@ def test_the_ward_at_the_door_desk(live_server, page, screenshot, tmp_path):
     assert raw.startswith("\ufeff".encode())
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("予約番号,イベント,日時,状態")
-    assert "電話の方" in text and "取り消し" in text
+    assert "電話の方" in text and "キャンセル済み" in text

@@ -151,7 +151,8 @@ def test_month_grid_shows_the_months_events_and_keeps_filters(client, calendar):
     assert "家族交流会 ひだまり" in html
     assert "オンライン講演会" not in html
     assert "category=family-gathering" in re.search(r'href="([^"]+)" rel="next"', html).group(1)
-    assert "<table" in html and "<caption>" in html
+    assert "<table" in html and "<caption" in html  # the grid, for wide screens
+    assert 'class="agenda"' in html  # and the same days as a list, for phones
 
 
 def test_impossible_months_are_404(client, site_tree):
@@ -284,7 +285,11 @@ def test_a_busy_day_in_the_month_grid_links_to_the_rest(client, site_tree):
     for i in range(6):
         publish_event(site_tree.ward, slug=f"busy-{i}", title=f"同じ日の会{i}", start_date=day)
     html = client.get(f"/events/month/{day.year}-{day.month}/").content.decode()
-    assert sum(html.count(f"同じ日の会{i}") for i in range(6)) == 4
+    grid, agenda = html.split('<table class="month">')[1], html.split('class="agenda"')[1]
+    agenda = agenda.split('<table class="month">')[0]
+    for shown in (grid, agenda):  # the grid (wide screens) and the agenda (phones)
+        assert sum(shown.count(f"同じ日の会{i}") for i in range(6)) == 4
+    assert re.search(r'<a class="agenda__more" href="[^"]+">[^<]*2', agenda)
     more = re.search(r'<a class="month__more" href="([^"]+)">([^<]+)</a>', html)
     assert "2" in more.group(2)
     listing = client.get(more.group(1).replace("&amp;", "&")).content.decode()

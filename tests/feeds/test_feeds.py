@@ -399,7 +399,7 @@ def test_pages_declare_and_offer_their_feeds(client, site_tree):
             assert "webcal://testserver" + feed.replace("&", "&amp;") in html, url
             assert "calendar.google.com/calendar/render?cid=webcal" in html, url
             assert "カレンダーに登録" in html, url
-    assert ".ics をダウンロード" in client.get(event.url).content.decode()
+    assert "カレンダーに追加" in client.get(event.url).content.decode()
 
 
 def test_english_pages_link_to_the_same_feeds(client, site_tree):

@@ -173,7 +173,8 @@ def test_place_page_renders_with_facts(client, site_tree):
     html = client.get(item.url).content.decode()
     for text in ("毎週火曜 13:00–17:00", "池袋駅", "段差なし", "無料", "これからの開所日"):
         assert text in html, text
-    assert "secret-ibasho" not in html and "山田" not in html
+    assert "secret-ibasho" not in html  # the meeting link is for people who booked
+    assert "担当 山田（内線123）" in html  # the place's contact: whom to ask
 
 
 def test_print_list_groups_places_by_area_with_qr_codes(client, site_tree):

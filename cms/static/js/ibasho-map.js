@@ -6,6 +6,9 @@
   var element = document.getElementById("ibasho-map");
   if (!element || typeof L === "undefined") return;
   var shown = (element.dataset.places || "").split(",").filter(Boolean);
+  // Shown before the map is made: Leaflet measures its element, and a hidden one has no
+  // size, so fitting the markers would zoom to nothing and leave them all off screen.
+  element.hidden = false;
   var map = L.map(element, { scrollWheelZoom: false }).setView(
     [parseFloat(element.dataset.lat), parseFloat(element.dataset.lng)], 14
   );
@@ -13,7 +16,6 @@
     attribution: element.dataset.attribution,
     maxZoom: 18,
   }).addTo(map);
-  element.hidden = false;
   fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (response) { return response.json(); })
     .then(function (data) {
@@ -39,8 +41,15 @@
         },
       }).addTo(map);
       if (features.length) {
-        map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 15 });
+        map.invalidateSize();
+        map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 15 });
       }
+      // A phone turned sideways, or a window resized: keep every marker in view.
+      window.addEventListener("resize", function () {
+        if (!features.length) return;
+        map.invalidateSize();
+        map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 15 });
+      });
       element.dataset.markers = String(features.length);
     })
     .catch(function () {
