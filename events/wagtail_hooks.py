@@ -1,4 +1,5 @@
-"""Admin wiring for events: the bookings list, the door desk, the permission policy."""
+"""Admin wiring for events: the bookings list, the door desk, the permission policy, the
+yearly statistics."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from .bookings.admin_views import BookingPermissionPolicy, booking_viewset, desk, desk_index
 from .bookings.models import Booking
+from .statistics import views as statistics_views
 
 register_permission_policy(Booking, BookingPermissionPolicy(Booking))
 
@@ -23,6 +25,18 @@ def register_desk_urls():
     return [
         path("desk/", desk_index, name="events_desk_index"),
         path("desk/<int:occurrence_id>/", desk, name="events_desk"),
+        path("statistics/", statistics_views.statistics_index, name="events_statistics_index"),
+        path("statistics/<int:year>/", statistics_views.statistics_year, name="events_statistics"),
+        path(
+            "statistics/<int:year>/export.xlsx",
+            statistics_views.statistics_export,
+            name="events_statistics_export",
+        ),
+        path(
+            "statistics/<int:year>/summary/",
+            statistics_views.statistics_summary,
+            name="events_statistics_summary",
+        ),
     ]
 
 
@@ -34,6 +48,13 @@ class DeskMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_desk_menu_item():
     return DeskMenuItem(_("Door desk"), reverse("events_desk_index"), icon_name="tick", order=260)
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return DeskMenuItem(
+        _("Statistics"), reverse("events_statistics_index"), icon_name="table", order=270
+    )
 
 
 @hooks.register("register_log_actions")

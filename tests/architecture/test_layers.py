@@ -37,6 +37,9 @@ EVENTS_LAYERS = {
     "events.models.counters": RECORDS,
     "events.occurrences": SERVICES,
     "events.public_urls": SERVICES,
+    "events.statistics": SERVICES,
+    "events.statistics.figures": SERVICES,
+    "events.statistics.report": SERVICES,
     "events.tally": SERVICES,
     "events.bookings": SERVICES,
     "events.bookings.locking": SERVICES,
@@ -75,11 +78,15 @@ EDGE_PREFIXES = (
     "events.management",
     "events.demo_content",
     "events.factories",
+    "events.statistics.charts",
+    "events.statistics.export",
+    "events.statistics.views",
 )
 VIEW_MODULES = {
     "events.bookings.views",
     "events.bookings.admin_views",
     "events.feeds.views",
+    "events.statistics.views",
     "ibasho.views",
     "home.views",
 }
