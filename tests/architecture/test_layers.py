@@ -41,6 +41,7 @@ EVENTS_LAYERS = {
     "events.statistics.figures": SERVICES,
     "events.statistics.report": SERVICES,
     "events.tally": SERVICES,
+    "events.pdf": SERVICES,
     "events.bookings": SERVICES,
     "events.bookings.locking": SERVICES,
     "events.bookings.availability": SERVICES,
@@ -62,6 +63,8 @@ EVENTS_LAYERS = {
     "events.filters": PAGES,
     "events.calendar": PAGES,
     "events.event_context": PAGES,
+    "events.flyers": PAGES,
+    "events.programme": PAGES,
 }
 EDGE_PREFIXES = (
     "events.publishing",
