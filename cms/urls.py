@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from events.bookings import urls as booking_urls
+from events.embed import urls as embed_urls
 from events.feeds import urls as feed_urls
 from ibasho import urls as ibasho_urls
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
     path("", include(feed_urls)),
+    # The widget partner sites embed (the only page other sites may frame).
+    path("", include(embed_urls)),
     path("", include(ibasho_urls)),
 ]
 

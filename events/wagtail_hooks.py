@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from .bookings.admin_views import BookingPermissionPolicy, booking_viewset, desk, desk_index
 from .bookings.models import Booking
+from .embed import views as embed_views
 from .statistics import views as statistics_views
 
 register_permission_policy(Booking, BookingPermissionPolicy(Booking))
@@ -21,10 +22,11 @@ def register_booking_viewset():
 
 
 @hooks.register("register_admin_urls")
-def register_desk_urls():
+def register_admin_urls():
     return [
         path("desk/", desk_index, name="events_desk_index"),
         path("desk/<int:occurrence_id>/", desk, name="events_desk"),
+        path("embed/", embed_views.embed_admin, name="events_embed"),
         path("statistics/", statistics_views.statistics_index, name="events_statistics_index"),
         path("statistics/<int:year>/", statistics_views.statistics_year, name="events_statistics"),
         path(
@@ -55,6 +57,11 @@ def register_statistics_menu_item():
     return DeskMenuItem(
         _("Statistics"), reverse("events_statistics_index"), icon_name="table", order=270
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_embed_menu_item():
+    return MenuItem(_("Embed on your site"), reverse("events_embed"), icon_name="code", order=280)
 
 
 @hooks.register("register_log_actions")
