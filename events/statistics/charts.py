@@ -40,7 +40,7 @@ def _describe(series_names, points):
 def _legend(series, x, y):
     items = []
     for index, (name, colour) in enumerate(series):
-        left = x + index * 170
+        left = x + index * 180
         items.append(
             f'<rect x="{left}" y="{y - 10}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{left + 18}" y="{y}" font-size="12" fill="{INK}">{escape(name)}</text>'
@@ -50,7 +50,7 @@ def _legend(series, x, y):
 
 def bar_chart(chart_id, title, series_names, points, unit=""):
     """Grouped vertical bars: ``points`` is ``[(label, [cell per series]), …]``."""
-    width, height = 760, 300
+    width, height = max(420, 56 * len(points) + 88), 300
     left, right, top, bottom = 48, 12, 40, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     shown = [c.value for _label, cells in points for c in cells if not c.hidden and c.value]

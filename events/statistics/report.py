@@ -198,7 +198,10 @@ def _summary_table(current, previous, labels):
         "summary",
         _("Summary"),
         [labels["current"], labels["previous"]],
-        note=_("People: the number of people in confirmed bookings of dates that took place."),
+        note=_(
+            "People: the number of people in confirmed bookings of dates that took place. "
+            "Events without booking (drop-in) count their dates only."
+        ),
     )
 
     def pair(value_of):
