@@ -73,7 +73,7 @@ def entries_for(form, start, end):
     return list(grouped.values())
 
 
-def programme_for(request, year, month):
+def programme_for(request, index_page, year, month):
     """``(Programme, form)`` for the month and the filters in the query string."""
     first, start, end = month_bounds(year, month)
     form = EventFilterForm(request.GET or None)
@@ -104,13 +104,13 @@ def programme_for(request, year, month):
         entries=entries,
         desk=desk_of(request),
         site_name=settings.WAGTAIL_SITE_NAME,
-        site_url=settings.BASE_URL + "/events/",
+        site_url=absolute_page_url(index_page, root),
     )
     return programme, form
 
 
 def programme_context(request, index_page, year, month):
-    programme, form = programme_for(request, year, month)
+    programme, form = programme_for(request, index_page, year, month)
     first, _start, _end = month_bounds(year, month)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -129,6 +129,6 @@ def programme_context(request, index_page, year, month):
     }
 
 
-def programme_pdf_response(request, year, month):
-    programme, _form = programme_for(request, year, month)
+def programme_pdf_response(request, index_page, year, month):
+    programme, _form = programme_for(request, index_page, year, month)
     return pdf_response(pdf.programme_pdf(programme), f"programme-{year}-{month:02d}.pdf")

@@ -84,10 +84,12 @@ def attributions(occurrences):
 
 def booking_counts(booking, occurrence):
     """Whether a booking is in the statistics: confirmed, for a date that was not
-    cancelled. Waiting, lottery entries not drawn and cancelled bookings are not."""
-    return booking.status == BookingStatus.CONFIRMED and occurrence.status != (
-        OccurrenceStatus.CANCELLED
-    )
+    cancelled, or checked in (the person was there, even if the date was marked cancelled
+    afterwards by a change of schedule). Waiting, lottery entries not drawn and cancelled
+    bookings are not."""
+    if booking.status != BookingStatus.CONFIRMED:
+        return False
+    return occurrence.status != OccurrenceStatus.CANCELLED or booking.checked_in_at is not None
 
 
 def occurrence_counts(occurrence):

@@ -1,6 +1,6 @@
 """Data retention: a fixed number of days after its date has ended, a booking is added to
-the anonymous counters and deleted, with the mails about it; the date itself is added to
-the count of dates held.
+the anonymous counters and deleted, with the mails about it; dates that have ended are
+added to the count of dates held.
 
 People who are withdrawn, and their families, often hesitate to leave any trace. We promise
 them that what they gave (nickname, e-mail address, municipality, needs) is gone a month
@@ -97,11 +97,13 @@ def _purge_batch(now, batch_size):
 
 
 def _count_dates_batch(now, batch_size):
-    """Add one batch of dates that took place before the cutoff to ``OccurrenceCounter``
-    and mark them counted; returns how many were counted."""
+    """Add one batch of dates that have ended to ``OccurrenceCounter`` and mark them
+    counted; returns how many were counted. Dates hold nothing personal, so they are
+    counted at the first run after they end, not after the retention period: a later
+    change of schedule can no longer take a date that took place out of the figures."""
     with transaction.atomic():
         batch = list(
-            Occurrence.objects.filter(counted=False, event__isnull=False, end__lt=_cutoff(now))
+            Occurrence.objects.filter(counted=False, event__isnull=False, end__lte=now)
             .exclude(status=OccurrenceStatus.CANCELLED)
             .select_for_update(of=("self",))
             .select_related("event__category", "event__host")
@@ -117,7 +119,8 @@ def _count_dates_batch(now, batch_size):
 
 def purge_personal_data(now=None, batch_size=BATCH_SIZE):
     """Delete every booking whose date ended more than ``retention_days()`` ago, first
-    adding the confirmed ones to the anonymous counters; then count the dates held.
+    adding the confirmed ones to the anonymous counters; then count the dates that have
+    ended.
 
     Idempotent: deleted bookings and counted dates are not found again, so a second run
     changes nothing. Works in batches, each its own transaction, so a long backlog never

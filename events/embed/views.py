@@ -185,7 +185,7 @@ def embed_admin(request):
         raise PermissionDenied
     mine = organisations_of(request.user).order_by("title").first()
     initial = {"organisation": mine.slug} if mine is not None else {}
-    form = WidgetForm(request.GET or None, initial=initial)
+    form = WidgetForm(request.GET or None, initial={**initial, "count": DEFAULT_COUNT})
     query = form.query() if request.GET and form.is_valid() else urlencode(initial)
     path = reverse("events_widget") + (f"?{query}" if query else "")
     title = _("Upcoming events and ibasho") + f" | {settings.WAGTAIL_SITE_NAME}"

@@ -54,7 +54,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     @path("programme/<int:year>-<int:month>/pdf/", name="programme_pdf")
     def programme_pdf(self, request, year, month):
-        return monthly_programme.programme_pdf_response(request, year, month)
+        return monthly_programme.programme_pdf_response(request, self, year, month)
 
     def programme_url(self, day, pdf=False):
         name = "programme_pdf" if pdf else "programme"

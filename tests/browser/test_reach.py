@@ -190,3 +190,34 @@ def test_the_statistics_page_for_ward_staff(live_server, page, screenshot):
     page.goto(f"{live_server.url}/admin/statistics/{year}/summary/")
     page.emulate_media(media="print")
     screenshot(page, "statistics-summary")
+
+
+def test_a_partner_copies_the_widget_code_from_the_admin(live_server, page, screenshot):
+    from home.partners import add_partner
+
+    build_events()
+    editor = add_partner(
+        "家族会 ひだまり", "family_association", slug="hidamari", editors=["h@example.jp"]
+    ).editors[0]
+    editor.set_password("pw-for-tests")
+    editor.save()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("h@example.jp")
+    page.locator("#id_password").fill("pw-for-tests")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="サイトに埋め込む").first.click()
+    page.wait_for_url("**/admin/embed/")
+    code = page.get_by_label("コピーするコード").input_value()
+    assert 'src="http://testserver/events/widget/?organisation=hidamari"' in code
+    assert 'title="これからのイベント・居場所' in code
+    preview = page.frame_locator("iframe.embed-preview")
+    assert preview.locator(".widget__name").first.inner_text() == "家族交流会 ひだまりの会"
+    assert page.get_by_label("表示する件数").input_value() == "5"
+    page.get_by_label("種類").select_option("lecture")
+    page.get_by_role("button", name="コードを更新する").click()
+    page.wait_for_url("**/admin/embed/?*category=lecture*")
+    code = page.get_by_label("コピーするコード").input_value()
+    assert 'widget/?category=lecture&amp;organisation=hidamari"' in code
+    assert preview.locator(".widget__name").all_inner_texts() == ["講演会「家族にできること」"]
+    screenshot(page, "widget-admin")

@@ -123,6 +123,31 @@ def test_a_flyer_for_an_online_event_without_a_verified_host(client, site_tree):
     assert qr_codes(body) == [f"{BASE}/partners/hidamari/online-lecture/"]
 
 
+def test_an_ibasho_has_a_flyer_too(client, site_tree):
+    from ibasho.models import IbashoPage
+
+    place = site_tree.family.add_child(
+        instance=IbashoPage(
+            title="ひだまりカフェ 大塚",
+            slug="cafe",
+            category=category("ibasho"),
+            summary="安心して過ごせる場所です。",
+            start_date=next_month_start(),
+            start_time=datetime.time(14, 0),
+            end_time=datetime.time(16, 0),
+            recurrence=recurrence.deserialize("RRULE:FREQ=MONTHLY;BYDAY=1SA,3SA"),
+            venue_name="ひだまりカフェ",
+            venue_address="東京都豊島区北大塚",
+        )
+    )
+    place.save_revision().publish()
+    html = client.get("/partners/hidamari/cafe/flyer/").content.decode()
+    assert "ひだまりカフェ 大塚" in html and "毎月第1・第3土曜" in html
+    body = client.get("/partners/hidamari/cafe/flyer/pdf/").content
+    assert "ひだまりカフェ 大塚" in text_of(body)
+    assert qr_codes(body) == [f"{BASE}/partners/hidamari/cafe/"]
+
+
 def test_the_monthly_programme_lists_every_event_of_the_month(client, site_tree, gathering):
     month = next_month_start()
     lecture = publish_event(
@@ -174,6 +199,7 @@ def test_the_monthly_programme_lists_every_event_of_the_month(client, site_tree,
     assert set(page_sizes(body)) == {A4_POINTS}
     text = text_of(body).replace("\n", "")
     assert "今月の予定" in text and lecture.title in text and "ひだまりの会" not in text
+    assert f"{BASE}/events/" in text
     assert qr_codes(body) == [f"{BASE}/partners/hidamari/lecture/"]
 
 

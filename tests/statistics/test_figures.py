@@ -6,6 +6,7 @@ import json
 
 from django.core import serializers
 from django.db import models
+from django.utils import timezone
 
 import pytest
 
@@ -107,9 +108,10 @@ def test_figures_are_identical_before_and_after_the_purge(world):
     assert total.channel == {"web": 11, "phone": 1, "walk_in": 7, "": 0}
 
     result = purge_personal_data(now=NOW)
-    # The fair and the lecture and the cancelled date are more than 30 days old.
+    # The fair and the lecture and the cancelled date are more than 30 days old; every
+    # date that took place is counted (not the cancelled one, not the one to come).
     assert result["erased"] == 9 + 1 + 7 + 2
-    assert result["counted"] == 16 and result["dates"] == 2
+    assert result["counted"] == 16 and result["dates"] == 3
     assert Booking.objects.count() == 3 + 2  # the gathering's and the coming date's
     after = [snapshot(world, scope) for scope in scopes]
     assert after == before
@@ -143,6 +145,32 @@ def test_the_export_is_identical_before_and_after_the_purge(world):
     before = cells()
     purge_personal_data(now=NOW)
     assert cells() == before
+
+
+def test_a_date_cancelled_after_the_fact_keeps_the_people_who_came(world):
+    _, occurrence = event_on(world.a, tokyo(2026, 9, 5, 14, 0), category="family-gathering")
+    book(occurrence, times=6, attended=5, who="family")
+    held(occurrence)
+    before = figures([2026], now=NOW)[2026].total
+    assert (before.held, before.bookings, before.people) == (1, 6, 6)
+    # A schedule change marks the past date cancelled: the five checked in still count.
+    Occurrence.objects.filter(pk=occurrence.pk).update(status="cancelled")
+    after = figures([2026], now=NOW)[2026].total
+    assert (after.bookings, after.people, after.attended) == (5, 5, 5)
+    purge_personal_data(now=NOW)
+    assert figures([2026], now=NOW)[2026].total == after
+
+
+def test_a_date_that_appears_after_it_ended_is_not_counted_as_held(world):
+    """A schedule changed after the fact creates rows for past dates that were never
+    announced: they are not dates held."""
+    from events.factories import publish_event
+
+    yesterday = NOW.date() - datetime.timedelta(days=1)
+    publish_event(world.a, slug="late", start_date=yesterday)
+    row = Occurrence.objects.get(event__slug="late")
+    assert row.counted  # settled at creation
+    assert figures([2026], now=timezone.now())[2026].total.held == 0
 
 
 def test_co_hosted_dates_count_for_each_organiser_but_once_in_the_total(world):
