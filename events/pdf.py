@@ -84,9 +84,14 @@ class Programme:
     site_url: str = ""
 
 
-def styles():
+def register_font():
+    """reportlab's built-in Japanese Gothic (the PDF reader supplies the glyphs)."""
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def styles():
+    register_font()
     base = {"fontName": FONT, "wordWrap": "CJK"}
     return {
         "category": ParagraphStyle("category", fontSize=11, leading=15, textColor=TEAL, **base),
