@@ -254,8 +254,8 @@ def build_report(current, previous, scope_label):
         "previous": fiscal_year_label(previous.year),
     }
     months = list(FISCAL_MONTHS)
-    if UNKNOWN_MONTH in current.months:
-        months.append(UNKNOWN_MONTH)
+    if UNKNOWN_MONTH in current.months or UNKNOWN_MONTH in previous.months:
+        months.append(UNKNOWN_MONTH)  # counts kept before months were recorded
     month_measures = {m: current.month(m) for m in months}
     tables = [
         _summary_table(current.total, previous.total, labels),

@@ -176,3 +176,24 @@ def test_the_printable_summary(client, year_2026):
     assert "2026年度（令和8年度）" in html and "5未満" in html and "<svg" in html
     assert "css/statistics.css" in html
     assert not any(cell in {"1", "2", "3", "4"} for cell in page_cells(html))
+
+
+def test_counts_kept_before_months_were_recorded_show_as_month_unknown(client, world):
+    from events.models import AttendanceCounter
+
+    AttendanceCounter.objects.create(
+        fiscal_year=2025,
+        category="family-gathering",
+        who="family",
+        residence="ward",
+        first_time="yes",
+        attended=True,
+        bookings=7,
+        people=9,
+    )
+    client.force_login(world.staff)
+    html = client.get("/admin/statistics/2026/").content.decode()
+    months = html.split("月別</caption>", 1)[1].split("</table>", 1)[0]
+    assert "月不明" in months
+    unknown = months.split("月不明", 1)[1].split("</tr>", 1)[0]
+    assert [text for _kind, text in CELL.findall(unknown)][-1] == "9"  # last year's people
