@@ -94,6 +94,8 @@ class WidgetForm(forms.Form):
         return "・".join(str(label) for label in labels if label)
 
     def occurrences(self, now):
+        """The next dates of our own events (imported partner events are listed on
+        their own sites)."""
         data = self.cleaned_data
         rows = Occurrence.objects.visible().upcoming(now).filter(event__isnull=False)
         if data.get("category"):
@@ -125,7 +127,6 @@ def _item(occurrence):
 
 def _build(form, now):
     occurrences = list(form.occurrences(now))
-    query = form.query()
     index = EventIndexPage.objects.live().first()
     more = index.url if index is not None else "/events/"
     filters = {k: v for k, v in form.cleaned_data.items() if k in {"category", "organisation"}}
@@ -138,7 +139,6 @@ def _build(form, now):
                 "heading": form.heading(),
                 "more_url": more + (f"?{filters}" if filters else ""),
                 "site_name": settings.WAGTAIL_SITE_NAME,
-                "query": query,
             },
         )
     changed = max((o.updated_at for o in occurrences), default=now)

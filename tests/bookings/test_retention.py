@@ -463,3 +463,27 @@ def test_concurrent_purges_neither_lose_nor_double_counts(site_tree):
     assert sum(r["erased"] for r in results) == 12, (connection.vendor, results)
     assert sum(r["counted"] for r in results) == 12
     assert counters() == {(2026, "family-gathering", "family", "ward", "", False): (12, 24)}
+
+
+def test_an_appointment_booking_is_counted_and_deleted_and_its_slot_stays(site_tree):
+    """A booking points at its slot (the slot is PROTECTed from deletion while booked),
+    never the other way round: deleting the booking is always allowed."""
+    from events.bookings.models import AppointmentSlot
+
+    _, occurrence = bookable_event(
+        site_tree.ward,
+        booking_mode="appointment",
+        capacity=None,
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 0),
+        category=category("holiday-consultation"),
+    )
+    slot = AppointmentSlot.objects.filter(occurrence=occurrence).order_by("start").first()
+    assert slot is not None
+    booking, _ = register(occurrence, slot_id=slot.pk, party_size=2, who="family")
+    move(occurrence, ENDED)
+
+    assert purge_personal_data(now=days_after(ENDED, 31))["counted"] == 1
+    assert gone(booking)
+    assert AppointmentSlot.objects.filter(pk=slot.pk).exists()
+    assert counters() == {(2026, "holiday-consultation", "family", "", "", False): (1, 2)}
