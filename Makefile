@@ -33,8 +33,8 @@ install: $(VENV)/.installed messages ## Create the venv and install the project
 
 .PHONY: messages
 messages: $(VENV)/.installed ## Compile the translation catalogues (locale/*/LC_MESSAGES/*.mo)
-	@$(PY) -m babel.messages.frontend compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
-	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$${po%.po}.mo" ] || { echo "missing $${po%.po}.mo"; exit 1; }; done
+	@$(PY) -m babel.messages.frontend compile --domain "django djangojs" --directory locale --statistics 2>&1 | grep -v '^$$' || true
+	@for po in locale/*/LC_MESSAGES/*.po; do [ -f "$${po%.po}.mo" ] || { echo "missing $${po%.po}.mo"; exit 1; }; done
 
 .PHONY: browser-deps
 browser-deps: ## Install Debian's chromium for the browser tests (never a downloaded browser)
@@ -111,6 +111,10 @@ format: $(VENV)/.installed-test ## Format Python and templates
 .PHONY: makemessages
 makemessages: install ## Update locale/ja/LC_MESSAGES/django.po from the source
 	$(PY) manage.py makemessages --locale ja --no-obsolete --no-location --ignore ".venv/*" --ignore "static/*"
+
+.PHONY: smoke
+smoke: install ## Production smoke test: gunicorn + PostgreSQL + Redis behind a pretend proxy
+	PY=$(PY) bash docs/deploy/smoke.sh
 
 .PHONY: bench
 bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/

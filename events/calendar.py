@@ -104,6 +104,8 @@ def month_context(request, index_page, year, month):
             "event_id",
             "event__title",
             "event__url_path",
+            "feed__organisation__website",
+            "feed__organisation__url_path",
         )
     )
     site = Site.find_for_request(request)
@@ -111,7 +113,8 @@ def month_context(request, index_page, year, month):
     base = reverse("wagtail_serve", args=("",))
     query = form.query_string()
     by_day, counts = {}, {}
-    for start_at, original, all_day, status, title, url, event_id, event_title, path in rows:
+    for row in rows:
+        start_at, original, all_day, status, title, url, event_id, event_title, path = row[:9]
         local = start_at.astimezone(TOKYO)
         day = local.date()
         counts[day] = counts.get(day, 0) + 1
@@ -119,6 +122,9 @@ def month_context(request, index_page, year, month):
             continue
         if event_id:
             title, url = event_title, f"{base}{path[len(root_path) :]}{original.isoformat()}/"
+        elif not url:  # an imported date without its own page: the partner's site
+            website, org_path = row[9:]
+            url = website or (f"{base}{org_path[len(root_path) :]}" if org_path else "")
         by_day.setdefault(day, []).append(
             {
                 "title": title,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from home.models import OrganisationPage
+from home.text import PlainTextFormMixin, single_line
 
 from .choices import AttendanceMode, Audience
 from .models.pages import EventPage
@@ -39,7 +40,7 @@ def audience_q(value, prefix="event__"):
     return q(audience=value) | (unrestricted & q(women_only=False))
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(PlainTextFormMixin, forms.Form):
     q = forms.CharField(label=_("Keyword"), required=False, max_length=MAX_KEYWORD)
     category = forms.ChoiceField(label=_("Category"), required=False)
     audience = forms.ChoiceField(label=_("Who it is for"), required=False, choices=AUDIENCE_CHOICES)
@@ -69,20 +70,39 @@ class EventFilterForm(forms.Form):
         )
         self.fields["area"].choices = [("", _("All areas"))] + [(a, a) for a in areas]
 
-    def filter(self, occurrences):
-        """Apply the valid filters; invalid values are ignored (never an error page)."""
+    def applied(self, exclude=()):
+        """The filters in force: the fields whose values validated, without empty ones.
+
+        The one value that both the filtering and every link or cache key made from the
+        filters come from, so a URL can never be filtered one way and named another. An
+        invalid value is left out of both (pages ignore it; feeds refuse it with a 400).
+        """
         if not self.is_bound:
-            return occurrences
+            return {}
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        return {
+            name: value
+            for name in self.fields
+            if name not in exclude and (value := data.get(name)) not in (None, "", False)
+        }
+
+    def filter(self, occurrences, exclude=()):
+        """Apply the filters in force (``applied``)."""
+        data = self.applied(exclude)
         if data.get("category"):
-            occurrences = occurrences.filter(event__category__slug=data["category"])
+            occurrences = occurrences.filter(
+                Q(event__category__slug=data["category"])
+                | Q(event__isnull=True, feed__category__slug=data["category"])
+            )
         if data.get("audience"):
             occurrences = occurrences.filter(audience_q(data["audience"]))
         if data.get("organisation"):
             slug = data["organisation"]
             hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))
-            occurrences = occurrences.filter(event__in=hosted.values("pk"))
+            occurrences = occurrences.filter(
+                Q(event__in=hosted.values("pk")) | Q(feed__organisation__slug=slug)
+            )
         if data.get("area"):
             occurrences = occurrences.filter(event__area=data["area"])
         if data.get("online"):
@@ -94,7 +114,7 @@ class EventFilterForm(forms.Form):
             occurrences = occurrences.filter(
                 start__gte=start, start__lt=start + datetime.timedelta(days=1)
             )
-        keyword = (data.get("q") or "").strip()
+        keyword = data.get("q", "")
         if keyword:
             occurrences = occurrences.filter(
                 Q(event__title__icontains=keyword)
@@ -104,6 +124,9 @@ class EventFilterForm(forms.Form):
             )
         return occurrences
 
+    def clean_q(self):
+        return single_line(self.cleaned_data.get("q") or "")
+
     def clean_on(self):
         day = self.cleaned_data.get("on")
         if day and not (datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31)):
@@ -112,18 +135,12 @@ class EventFilterForm(forms.Form):
 
     def day(self):
         """The single day asked for with ``on``, if any."""
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data.get("on")
-        return None
+        return self.applied().get("on")
 
-    def active_filters(self):
-        """Readable labels of the filters in use, for the results heading."""
-        if not self.is_bound or not self.is_valid():
-            return []
+    def active_filters(self, exclude=()):
+        """Readable labels of the filters in force, for the results heading."""
         labels = []
-        for name, value in self.cleaned_data.items():
-            if not value:
-                continue
+        for name, value in self.applied(exclude).items():
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):
                 value = dict(field.choices).get(value, value)
@@ -134,11 +151,10 @@ class EventFilterForm(forms.Form):
             labels.append(str(value))
         return labels
 
-    def query_string(self, **overrides):
-        """The current filters as a query string (for month links and feeds)."""
-        params = {}
-        if self.is_bound and self.is_valid():
-            params = {k: v for k, v in self.cleaned_data.items() if v}
+    def query_string(self, exclude=(), **overrides):
+        """The filters in force as a canonical query string (fields in the form's order),
+        for month links, feed links and cache keys."""
+        params = self.applied(exclude)
         params.update({k: v for k, v in overrides.items() if v})
         params = {
             k: ("1" if v is True else v.isoformat() if isinstance(v, datetime.date) else v)

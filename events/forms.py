@@ -1,6 +1,7 @@
 """Admin forms for events."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -38,6 +39,14 @@ class EventPageForm(WagtailAdminPageForm):
             self.fields["recurrence"] = RecurrenceRuleField(
                 required=False, label=field.label, help_text=field.help_text
             )
+        if "co_hosts" in self.fields:
+            # Approved (live) organisations only, and those already chosen: the names of
+            # partners still waiting for the ward's approval are nobody else's business.
+            chosen = self.instance.co_hosts.all() if self.instance.pk else []
+            field = self.fields["co_hosts"]
+            field.queryset = field.queryset.filter(
+                Q(live=True) | Q(pk__in=[org.pk for org in chosen])
+            ).order_by("title")
 
     def clean(self):
         cleaned = super().clean()

@@ -11,7 +11,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import publishing
 from .feeds.http import invalidate_documents
-from .models import EventCategory, EventPage
+from .importers.signals import partner_events_changed
+from .models import EventCategory, EventPage, PartnerFeed
 
 
 @receiver(page_published)
@@ -49,5 +50,8 @@ def page_moved(sender, instance, parent_page_after, **kwargs):
 @receiver(post_delete, sender=PageViewRestriction)
 @receiver(post_save, sender=EventCategory)
 @receiver(post_delete, sender=EventCategory)
+@receiver(post_save, sender=PartnerFeed)
+@receiver(post_delete, sender=PartnerFeed)
+@receiver(partner_events_changed)
 def feed_inputs_changed(sender, **kwargs):
     invalidate_documents()

@@ -8,12 +8,22 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .bookings.admin_views import BookingPermissionPolicy, booking_viewset, desk, desk_index
+from .bookings.admin_views import BookingPermissionPolicy, booking_viewset
+from .bookings.audit import ACTIONS
+from .bookings.desk_views import cancel_booking, desk, desk_index, draw
 from .bookings.models import Booking
 from .embed import views as embed_views
+from .importers.admin import PartnerFeedPermissionPolicy, partner_feed_viewset
+from .importers.models import PartnerFeed
 from .statistics import views as statistics_views
 
 register_permission_policy(Booking, BookingPermissionPolicy(Booking))
+register_permission_policy(PartnerFeed, PartnerFeedPermissionPolicy(PartnerFeed))
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_feed_viewset():
+    return partner_feed_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -26,6 +36,12 @@ def register_admin_urls():
     return [
         path("desk/", desk_index, name="events_desk_index"),
         path("desk/<int:occurrence_id>/", desk, name="events_desk"),
+        path("desk/<int:occurrence_id>/draw/", draw, name="events_desk_draw"),
+        path(
+            "desk/<int:occurrence_id>/cancel/<int:booking_id>/",
+            cancel_booking,
+            name="events_desk_cancel",
+        ),
         path("embed/", embed_views.embed_admin, name="events_embed"),
         path("statistics/", statistics_views.statistics_index, name="events_statistics_index"),
         path("statistics/<int:year>/", statistics_views.statistics_year, name="events_statistics"),
@@ -66,7 +82,5 @@ def register_embed_menu_item():
 
 @hooks.register("register_log_actions")
 def register_booking_log_actions(actions):
-    actions.register_action("ibasho.bookings.view", _("View bookings"), _("Viewed the bookings"))
-    actions.register_action(
-        "ibasho.bookings.export", _("Export bookings"), _("Exported the bookings")
-    )
+    for action, label, message in ACTIONS:
+        actions.register_action(action, label, message)

@@ -3,6 +3,8 @@
 Also the consultation desk shown in every footer, as a site setting.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +15,22 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .page_scope import DraftTitleScopeMixin
+from .text import single_line_errors
 
 
-class HomePage(Page):
+class OneLineTextMixin:
+    """Single-line text fields (the title, names, phone numbers…) refuse line breaks and
+    control characters: they end up in e-mail subjects, calendar lines and exports."""
+
+    def clean(self):
+        super().clean()
+        errors = single_line_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class HomePage(OneLineTextMixin, Page):
     """The site root: who we are, what happens soon, where to ask for help."""
 
     intro = models.TextField(
@@ -51,7 +66,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(OneLineTextMixin, Page):
     """A plain content page: about the programme, privacy, how to share our calendar."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
@@ -72,7 +87,7 @@ class StandardPage(Page):
         verbose_name_plural = _("standard pages")
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(OneLineTextMixin, Page):
     """/partners/: every organisation, grouped by kind."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
@@ -111,7 +126,7 @@ class OrganisationKind(models.TextChoices):
     PARTNER_MUNICIPALITY = "partner_municipality", _("Partner municipality")
 
 
-class OrganisationPage(Page):
+class OrganisationPage(DraftTitleScopeMixin, OneLineTextMixin, Page):
     """One organisation (the ward included). Its events and ibasho are its children, so
     Wagtail's tree permissions give each partner its own subtree."""
 
@@ -194,7 +209,7 @@ class OrganisationPage(Page):
 
 
 @register_setting(icon="help")
-class ConsultationDesk(BaseSiteSetting):
+class ConsultationDesk(OneLineTextMixin, BaseSiteSetting):
     """The ward's consultation desk, shown in every footer and behind "相談する"."""
 
     name = models.CharField(_("desk name"), max_length=120, blank=True)
@@ -228,3 +243,65 @@ class ConsultationDesk(BaseSiteSetting):
     class Meta:
         verbose_name = _("consultation desk")
         verbose_name_plural = _("consultation desk")
+
+
+class InvitationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+    NOT_NEEDED = "not_needed", _("Not needed: the account has a password")
+
+
+class PartnerInvitation(models.Model):
+    """An editor's invitation to a partner's section of the admin: whom the ward invited,
+    whether the mail went out and whether they have set a password since. The mail's
+    set-password link is made when it is sent and never stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+    )
+    organisation = models.ForeignKey(
+        OrganisationPage,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    attached_existing = models.BooleanField(
+        _("existing account added"),
+        default=False,
+        help_text=_("The account existed before and was added on the ward's confirmation."),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("invitation mail"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.QUEUED,
+    )
+    times_sent = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "created_at", "pk"]
+        verbose_name = _("editor invitation")
+        verbose_name_plural = _("editor invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_invitation_per_editor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} / {self.user}"

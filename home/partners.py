@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from wagtail.models import (
@@ -23,6 +26,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from .invitations import invite
 from .models import OrganisationIndexPage, OrganisationKind, OrganisationPage
 
 WARD_STAFF_GROUP = "区職員"
@@ -49,6 +53,10 @@ PARTNER_MODEL_PERMISSIONS = (
     ("wagtailadmin", "access_admin"),
     ("events", "view_booking"),
     ("events", "check_in_booking"),
+    # A partner proposes its own calendar for import; the ward enables it.
+    ("events", "add_partnerfeed"),
+    ("events", "change_partnerfeed"),
+    ("events", "view_partnerfeed"),
 )
 WARD_MODEL_PERMISSIONS = (
     *PARTNER_MODEL_PERMISSIONS,
@@ -58,11 +66,42 @@ WARD_MODEL_PERMISSIONS = (
     ("home", "onboard_partner"),
     ("events", "add_eventcategory"),
     ("events", "change_eventcategory"),
+    ("events", "delete_partnerfeed"),
+    ("events", "enable_partnerfeed"),
 )
 
 
 class PartnerError(ValueError):
     """Onboarding cannot go ahead; the message says why, in Japanese."""
+
+
+class ExistingAccounts(PartnerError):
+    """Some addresses belong to accounts that exist already. They are added only on the
+    ward's explicit confirmation, after it has seen what each account can do today: an
+    editor of one partner must not get another partner's pages by changing an address."""
+
+    def __init__(self, accounts):
+        self.accounts = accounts
+        lines = "\n".join(f"・{describe_account(user)}" for user in accounts)
+        super().__init__(
+            "次のアドレスにはすでにアカウントがあります。確認のうえ、この団体の編集者に加える"
+            "場合は --attach-existing を指定してください（管理画面では確認欄にチェック）。\n"
+            + lines
+        )
+
+
+def account_groups(user):
+    """What an account can do today, in words: its groups and whether it is an admin."""
+    groups = [group.name for group in user.groups.order_by("name")]
+    if user.is_superuser:
+        groups.insert(0, "管理者（すべての権限）")
+    return groups
+
+
+def describe_account(user):
+    groups = "、".join(account_groups(user)) or "なし"
+    name = user.get_username()
+    return f"{user.email or name}（ログイン名 {name}、グループ：{groups}）"
 
 
 @dataclass
@@ -72,6 +111,12 @@ class Onboarded:
     collection: Collection
     editors: list = field(default_factory=list)
     created: bool = False
+    new_accounts: list = field(default_factory=list)
+    attached: list = field(default_factory=list)  # existing accounts added just now
+    members: list = field(default_factory=list)  # already editors of this organisation
+
+
+MAX_NAME_LENGTH = 120
 
 
 def _permission(app_label, codename):
@@ -113,11 +158,28 @@ def ensure_workflow():
 
 
 @transaction.atomic
-def add_partner(name, kind, slug=None, editors=(), verified=False):
-    """Onboard a partner (idempotent). Raises ``PartnerError`` with a Japanese message."""
+def add_partner(
+    name,
+    kind,
+    slug=None,
+    editors=(),
+    verified=False,
+    *,
+    attach_existing=False,
+    confirmed_accounts=None,
+    invited_by=None,
+):
+    """Onboard a partner (idempotent). Raises ``PartnerError`` with a Japanese message.
+
+    Editors' addresses that belong to existing accounts raise ``ExistingAccounts`` unless
+    ``attach_existing`` is given; ``confirmed_accounts`` (a set of user ids) makes sure
+    the accounts added are exactly those the ward was shown. New accounts get an
+    invitation mail with a link to set their password."""
     name = (name or "").strip()
     if not name:
         raise PartnerError("団体名を指定してください。")
+    if len(name) > MAX_NAME_LENGTH:
+        raise PartnerError(f"団体名は{MAX_NAME_LENGTH}文字以内にしてください。")
     if kind not in OrganisationKind.values:
         choices = "、".join(OrganisationKind.values)
         raise PartnerError(f"種別「{kind}」はありません。次のいずれかを指定してください：{choices}")
@@ -137,6 +199,7 @@ def add_partner(name, kind, slug=None, editors=(), verified=False):
         if not isinstance(organisation, OrganisationPage) or organisation.title != name:
             raise PartnerError(f"スラッグ「{slug}」はすでに「{existing.title}」で使われています。")
     else:
+        _refuse_same_name(name)
         organisation = OrganisationPage(title=name, slug=slug, kind=kind, verified=verified)
         organisation.live = False  # unpublished until the ward approves it
         index.add_child(instance=organisation)
@@ -145,6 +208,8 @@ def add_partner(name, kind, slug=None, editors=(), verified=False):
     group = organisation.editors_group
     if group is None:
         group, _ = Group.objects.get_or_create(name=f"{name} 編集者")
+        if OrganisationPage.objects.filter(editors_group=group).exists():
+            raise PartnerError(f"グループ「{group.name}」はすでに別の団体の編集者グループです。")
         OrganisationPage.objects.filter(pk=organisation.pk).update(editors_group=group)
         organisation.editors_group = group
     group.permissions.add(*(_permission(a, c) for a, c in PARTNER_MODEL_PERMISSIONS))
@@ -163,22 +228,75 @@ def add_partner(name, kind, slug=None, editors=(), verified=False):
         )
 
     ensure_workflow()
-    users = [_editor(email, group) for email in editors]
-    return Onboarded(organisation, group, collection, users, created)
-
-
-def _editor(email, group):
-    email = email.strip().lower()
-    if "@" not in email:
-        raise PartnerError(f"メールアドレス「{email}」が正しくありません。")
+    result = Onboarded(organisation, group, collection, created=created)
+    new, existing, members = _resolve_editors(editors, group)
+    if existing and not attach_existing:
+        raise ExistingAccounts(existing)
+    confirmed = set(confirmed_accounts) if confirmed_accounts is not None else None
+    if existing and confirmed is not None and {user.pk for user in existing} != confirmed:
+        raise ExistingAccounts(existing)  # not what the ward confirmed: show it again
     user_model = get_user_model()
-    user = user_model.objects.filter(email__iexact=email).first()
-    if user is None:
+    for email in new:
         user = user_model.objects.create_user(username=email, email=email)
-        user.set_unusable_password()  # they choose one through "パスワードを忘れた場合"
+        user.set_unusable_password()  # set through the invitation's link
         user.save()
-    user.groups.add(group)
-    return user
+        result.new_accounts.append(user)
+    result.attached = existing
+    result.members = members
+    for user in [*result.new_accounts, *existing]:
+        user.groups.add(group)
+        invite(
+            user,
+            organisation,
+            attached_existing=user in existing,
+            invited_by=invited_by,
+        )
+    result.editors = [*result.new_accounts, *existing, *members]
+    return result
+
+
+def _refuse_same_name(name):
+    """One organisation per name: a second page would fight the first one over its
+    editors' group (and the public would see two of them)."""
+    same = OrganisationPage.objects.filter(title=name).first()
+    if same is not None:
+        raise PartnerError(
+            f"団体名「{name}」はすでに /partners/{same.slug}/ で登録されています。"
+            f"同じ団体ならスラッグに「{same.slug}」を指定し、"
+            "別の団体なら名前を区別してください。"
+        )
+
+
+def _resolve_editors(emails, group):
+    """Sort editors' addresses into new accounts, existing accounts not yet in the
+    group, and accounts that are members already."""
+    user_model = get_user_model()
+    new, existing, members = [], [], []
+    for raw in emails:
+        email = (raw or "").strip().lower()
+        if not email:
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise PartnerError(f"メールアドレス「{email}」が正しくありません。") from None
+        matches = list(
+            user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+        )
+        if len(matches) > 1:
+            raise PartnerError(
+                f"メールアドレス「{email}」のアカウントが複数あります。"
+                "ユーザー管理で整理してから登録してください。"
+            )
+        if not matches:
+            if email not in new:
+                new.append(email)
+        elif matches[0].groups.filter(pk=group.pk).exists():
+            if matches[0] not in members:
+                members.append(matches[0])
+        elif matches[0] not in existing:
+            existing.append(matches[0])
+    return new, existing, members
 
 
 def organisations_of(user):

@@ -29,7 +29,7 @@ from events.models.mixins import (
     RegistrationMixin,
     ScheduleMixin,
 )
-from home.models import ConsultationDesk
+from home.models import ConsultationDesk, OneLineTextMixin
 
 from . import places
 
@@ -42,7 +42,7 @@ class IbashoKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class IbashoIndexPage(RoutablePageMixin, Page):
+class IbashoIndexPage(RoutablePageMixin, OneLineTextMixin, Page):
     """/ibasho/: the list (complete without JavaScript) and map of every live ibasho, and
     the printable list (/ibasho/print/) for the ward's leaflets."""
 

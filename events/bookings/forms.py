@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Residence, Who
+from home.text import PlainTextFormMixin, single_line
+
+from ..choices import Residence, Who
 
 NICKNAME_MAX = 40
 
 
-class BookingForm(forms.Form):
+class BookingForm(PlainTextFormMixin, forms.Form):
     nickname = forms.CharField(
         label=_("Nickname"),
         max_length=NICKNAME_MAX,
@@ -111,7 +113,7 @@ class BookingForm(forms.Form):
             del self.fields["audience_confirmed"]
 
     def clean_nickname(self):
-        nickname = " ".join(self.cleaned_data["nickname"].split())
+        nickname = " ".join(single_line(self.cleaned_data["nickname"]).split())
         if not nickname:
             raise forms.ValidationError(self.fields["nickname"].error_messages["required"])
         return nickname

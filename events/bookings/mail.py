@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -23,6 +24,10 @@ from .models import BookingStatus, MailStatus, OutgoingMail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# A claim older than this belongs to a worker that died mid-send (SMTP times out after
+# EMAIL_TIMEOUT, 20 s): the mail goes back to the queue. Long enough never to send twice
+# what a slow but living worker is still sending.
+STALE_CLAIM = datetime.timedelta(minutes=10)
 SUBJECTS = {
     "confirmation": "ご予約の受付",
     "promoted": "キャンセル待ちからのご案内",
@@ -131,7 +136,7 @@ def send_one(mail_id, now=None):
     with transaction.atomic():
         claimed = OutgoingMail.objects.filter(
             pk=mail_id, status=MailStatus.QUEUED, send_after__lte=now
-        ).update(status=MailStatus.SENDING)
+        ).update(status=MailStatus.SENDING, claimed_at=timezone.now())
     if not claimed:
         return "not due"
     mail = OutgoingMail.objects.select_related("booking", "occurrence").get(pk=mail_id)
@@ -181,9 +186,30 @@ def _close(mail, status):
     mail.save(update_fields=["status", "body", "to", "attempts", "last_error", "sent_at"])
 
 
-def send_due_mail(now=None):
-    """Send everything queued and due (the periodic sweep behind the task worker)."""
+def requeue_stale_claims(now=None):
+    """Mails a worker claimed and never finished (it was killed, or the machine went
+    down) go back to the queue, counting the attempt. Returns how many."""
     now = now or timezone.now()
+    stale = OutgoingMail.objects.filter(status=MailStatus.SENDING).filter(
+        Q(claimed_at__lt=now - STALE_CLAIM) | Q(claimed_at__isnull=True)
+    )
+    count = stale.update(
+        status=MailStatus.QUEUED,
+        attempts=F("attempts") + 1,
+        last_error="WorkerStopped",
+        send_after=now,
+        claimed_at=None,
+    )
+    if count:
+        logger.warning("requeued %d mails whose worker stopped while sending", count)
+    return count
+
+
+def send_due_mail(now=None):
+    """Send everything queued and due (the periodic sweep behind the task worker), after
+    taking back what a stopped worker left half-sent."""
+    now = now or timezone.now()
+    requeue_stale_claims(now)
     ids = list(
         OutgoingMail.objects.filter(status=MailStatus.QUEUED, send_after__lte=now).values_list(
             "pk", flat=True

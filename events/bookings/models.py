@@ -168,6 +168,8 @@ class OutgoingMail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     send_after = models.DateTimeField(db_index=True)
+    # When a worker took the mail to send it: a claim that grows old is taken back.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

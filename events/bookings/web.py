@@ -7,9 +7,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from ..clientaddr import address_group
 from .registration import register
 
-RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}  # attempts per window (seconds)
+# Booking attempts per window (seconds); ``BOOKING_RATE_LIMITS`` in the settings overrides
+# any of them. A client address is the trusted proxy's view of it (``events.clientaddr``);
+# IPv6 counts per /64. Japanese mobile carriers put many people behind one IPv4 address, so
+# the per-address ceiling is wide and the tight limit is per address *and* date: one
+# shared address cannot fill an event, and cannot lock out the people it is shared with
+# from the other events. E-mail addresses are not counted: anyone can type anyone's.
+RATE_LIMITS = {
+    "address_occurrence": (3, 24 * 3600),  # bookings, waiting-list places, lottery entries
+    "address": (30, 3600),  # one address (or IPv6 /64), all dates
+    "site": (600, 3600),  # everyone together: a ceiling against mass abuse
+}
 
 
 class RateLimited(Exception):
@@ -31,15 +42,20 @@ def private(response):
     return response
 
 
-def _rate_limited(request, email):
-    """Cache counters per client address and per e-mail address. Keys are hashed with
-    the secret key, so neither appears in the cache."""
-    keys = [("ip", request.META.get("REMOTE_ADDR", ""))]
-    if email:
-        keys.append(("email", email.lower()))
+def _rate_limited(request, occurrence):
+    """Count one booking attempt against each limit; True when any is exceeded. Keys are
+    hashed with the secret key, so no address appears in the cache. When the cache is
+    unavailable its fail-open backend counts nothing and nobody is refused."""
+    limits = {**RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
+    group = address_group(request)
+    keys = {
+        "address_occurrence": f"{group}:{occurrence.pk}",
+        "address": group,
+        "site": "",
+    }
     limited = False
-    for kind, value in keys:
-        limit, window = RATE_LIMITS[kind]
+    for kind, value in keys.items():
+        limit, window = limits[kind]
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{kind}:{value}".encode()).hexdigest()
         key = f"booking-rate:{kind}:{digest}"
         cache.add(key, 0, window)
@@ -55,7 +71,7 @@ def _rate_limited(request, email):
 def book_from_web(request, occurrence, data):
     """Take a booking from the public form's cleaned data. Raises ``RateLimited`` or
     ``BookingRefused``; returns ``(booking, token)``."""
-    if _rate_limited(request, data.get("email")):
+    if _rate_limited(request, occurrence):
         raise RateLimited
     return register(
         occurrence.pk,

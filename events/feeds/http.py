@@ -36,16 +36,24 @@ def invalidate_documents():
 
 def cached_document(request, key, build, content_type, max_age=900, s_maxage=3600):
     """Serve ``build()`` → ``(bytes, last_modified)`` from the cache, with ETag and
-    Last-Modified, answering conditional requests with 304 before anything is built."""
-    cache_key = f"document:{documents_version()}:{hashlib.sha256(key.encode()).hexdigest()}"
-    # The validators live under their own small key, so a 304 never fetches the document.
-    meta = cache.get(f"{cache_key}:meta")
-    body = None
+    Last-Modified, answering conditional requests with 304 before anything is built.
+
+    ``key`` names the document (its canonical path and query); ``None`` builds it every
+    time and stores nothing (e.g. a free-text search: each distinct text would otherwise
+    take a place in the cache)."""
+    cache_key = None
+    meta = body = None
+    if key is not None:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        cache_key = f"document:{documents_version()}:{digest}"
+        # The validators live under their own small key, so a 304 never fetches the body.
+        meta = cache.get(f"{cache_key}:meta")
     if meta is None:
         body, last_modified = build()
         modified = max(int(last_modified.timestamp()), cache.get(CHANGED_KEY) or 0)
         meta = (quote_etag(hashlib.sha256(body).hexdigest()[:40]), modified)
-        cache.set_many({cache_key: body, f"{cache_key}:meta": meta}, TIMEOUT)
+        if cache_key is not None:
+            cache.set_many({cache_key: body, f"{cache_key}:meta": meta}, TIMEOUT)
     etag, modified = meta
     headers = {
         "ETag": etag,

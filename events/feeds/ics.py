@@ -21,13 +21,16 @@ from django.utils import timezone
 
 import icalendar
 import recurrence
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur, vText
+
+from home.text import multi_line, single_line
 
 from ..choices import BookingStatus, OccurrenceStatus
-from ..models import EventFeedState, EventPage
+from ..models import EventFeedState, EventPage, PartnerFeed
 from ..occurrences import horizon_days
 from ..public_urls import page_path, site_root_path
 from ..schedules import TOKYO, expand
+from ..uids import event_uid, host_name, is_own_uid  # noqa: F401  (is_own_uid: public here too)
 
 PRODID = "-//ibasho//ibasho event calendar 1.0//JA"
 TZID = "Asia/Tokyo"
@@ -99,8 +102,15 @@ def build_calendar(info: FeedInfo, occurrences, now=None) -> tuple[bytes, dateti
             row.event = event  # the rows read their event's venue: no query per row
         for component in event_components(event, event_rows, root_path):
             calendar.add_component(component)
+    # Partner events only from calendars whose owner chose to re-publish them.
+    feeds = PartnerFeed.objects.filter(include_in_our_feeds=True).select_related(
+        "organisation", "category"
+    )
+    feeds = feeds.in_bulk({row.feed_id for row in imported if row.feed_id})
     for row in imported:
-        calendar.add_component(_imported_component(row))
+        if row.feed_id in feeds:
+            row.feed = feeds[row.feed_id]
+            calendar.add_component(_imported_component(row, root_path))
     return calendar.to_ical(), last_modified
 
 
@@ -111,10 +121,10 @@ def _calendar(info):
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
     calendar.add("UID", str(uuid.uuid5(uuid.NAMESPACE_URL, settings.BASE_URL + info.path)))
-    calendar.add("NAME", info.name)
-    calendar.add("X-WR-CALNAME", info.name)
-    calendar.add("DESCRIPTION", info.description)
-    calendar.add("X-WR-CALDESC", info.description)
+    calendar.add("NAME", _line(info.name))
+    calendar.add("X-WR-CALNAME", _line(info.name))
+    calendar.add("DESCRIPTION", _text(info.description))
+    calendar.add("X-WR-CALDESC", _text(info.description))
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add("URL", settings.BASE_URL + info.path)
     # icalendar 7.3 drops VALUE=DURATION unless asked and writes a plain timedelta for an
@@ -124,6 +134,16 @@ def _calendar(info):
     if info.colour:
         calendar.add("COLOR", info.colour)  # a CSS colour name (RFC 7986)
     return calendar
+
+
+def _line(value):
+    """A one-line TEXT value: no line breaks or control characters, escaped as TEXT."""
+    return vText(single_line(str(value)))
+
+
+def _text(value):
+    """A multi-line TEXT value (DESCRIPTION): control characters removed, escaped."""
+    return vText(multi_line(str(value)))
 
 
 def _tokyo_timezone():
@@ -142,14 +162,6 @@ def _tokyo_timezone():
 
 # ------------------------------------------------------------------------------------------
 # One event
-
-
-def event_uid(event):
-    return f"event-{event.pk}@{_host_name()}"
-
-
-def _host_name():
-    return settings.BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
 def event_components(event, rows, root_path):
@@ -302,23 +314,23 @@ def _vevent(event, row, uid, root_path, start=None):
         title = f"【中止】{title}"
     elif row is not None and row.status == OccurrenceStatus.MOVED:
         title = f"【変更】{title}"
-    component.add("SUMMARY", title)
-    component.add("DESCRIPTION", _description(event, row, root_path))
+    component.add("SUMMARY", _line(title))
+    component.add("DESCRIPTION", _text(_description(event, row, root_path)))
     location = _location(event, row)
     if location:
-        component.add("LOCATION", location)
+        component.add("LOCATION", _line(location))
     url = settings.BASE_URL + page_path(event, root_path)
     if row is not None and row.event_id:
         url += f"{row.original_date.isoformat()}/"
     component.add("URL", url)
     if event.category_id:
-        component.add("CATEGORIES", [event.category.name])
+        component.add("CATEGORIES", [_line(event.category.name)])
     host = event.host
     if host is not None:
         address = (
             f"mailto:{host.email}" if host.email else settings.BASE_URL + page_path(host, root_path)
         )
-        component.add("ORGANIZER", address, parameters={"CN": host.title})
+        component.add("ORGANIZER", address, parameters={"CN": _line(host.title)})
     component.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("CLASS", "PUBLIC")
     return component
@@ -361,21 +373,46 @@ def _description(event, row, root_path):
     return "\n".join(lines)
 
 
-def _imported_component(row):
+def _imported_component(row, root_path):
+    """A partner's date as the partner published it: its own UID (and RECURRENCE-ID for a
+    date of a series), so a calendar that also subscribes to the partner, or the partner
+    itself, recognises it instead of showing it twice."""
     component = Event()
-    component.add("UID", row.external_uid or f"occurrence-{row.pk}@{_host_name()}")
+    component.add("UID", row.external_uid or f"occurrence-{row.pk}@{host_name()}")
+    if row.external_recurrence_id:
+        component.add("RECURRENCE-ID", _recurrence_id(row.external_recurrence_id))
     stamp = row.updated_at.astimezone(UTC).replace(microsecond=0)
     component.add("DTSTAMP", stamp)
     component.add("LAST-MODIFIED", stamp)
     component.add("DTSTART", _value(row.start, row.all_day))
     component.add("DTEND", _value(row.end, row.all_day))
-    component.add("SUMMARY", row.title)
+    component.add("SUMMARY", _line(row.title))
+    if row.description:
+        component.add("DESCRIPTION", _text(row.description))
     if row.venue_name:
-        component.add("LOCATION", row.venue_name)
-    if row.url:
-        component.add("URL", row.url)
+        component.add("LOCATION", _line(row.venue_name))
+    url = row.get_url()
+    if url:
+        component.add("URL", url)
+    if row.feed.category_id:
+        component.add("CATEGORIES", [_line(row.feed.category.name)])
+    organisation = row.feed.organisation
+    # An ORGANIZER for every VEVENT of a METHOD:PUBLISH calendar (libical insists).
+    component.add(
+        "ORGANIZER",
+        settings.BASE_URL + page_path(organisation, root_path),
+        parameters={"CN": _line(organisation.title)},
+    )
     component.add("STATUS", "CANCELLED" if row.is_cancelled else "CONFIRMED")
+    component.add("CLASS", "PUBLIC")
     return component
+
+
+def _recurrence_id(key):
+    if len(key) == 8:
+        return datetime.datetime.strptime(key, "%Y%m%d").date()  # noqa: DTZ007
+    moment = datetime.datetime.strptime(key, "%Y%m%dT%H%M%SZ")  # noqa: DTZ007
+    return moment.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------------
@@ -395,7 +432,7 @@ def booking_calendar(booking, manage_url):
     # an organiser's name would also show the host on a shared screen.
     calendar.add_component(_tokyo_timezone())
     component = Event()
-    component.add("UID", f"booking-{booking.code}@{_host_name()}")
+    component.add("UID", f"booking-{booking.code}@{host_name()}")
     stamp = booking.updated_at.astimezone(UTC).replace(microsecond=0)
     component.add("DTSTAMP", stamp)
     timing = booking.slot or occurrence
@@ -413,9 +450,9 @@ def booking_calendar(booking, manage_url):
             lines.append(f"行き方：{event.venue_access}")
         location = occurrence.location_text
         if location:
-            component.add("LOCATION", location)
+            component.add("LOCATION", _line(location))
     lines += ["", f"予約の確認・変更・キャンセル：{manage_url}"]
-    component.add("DESCRIPTION", "\n".join(lines))
+    component.add("DESCRIPTION", _text("\n".join(lines)))
     component.add("URL", manage_url)
     if booking.status == BookingStatus.CANCELLED or occurrence.is_cancelled:
         status = "CANCELLED"

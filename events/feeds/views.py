@@ -1,7 +1,8 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
 from wagtail.models import Site
@@ -31,22 +32,40 @@ def _respond(request, info, occurrences):
     )
 
 
+# A feed is a calendar to subscribe to, not one day's list: the list's date filter does
+# not apply (and is not part of the feed's address).
+NOT_FOR_FEEDS = ("on",)
+
+
 def all_events_feed(request):
     """Every public event, narrowed by the same filters as /events/. Unfiltered (what
-    most clients poll), nothing is queried before the cache answers."""
+    most clients poll), nothing is queried before the cache answers.
+
+    The filtering, the feed's name and its cache key all come from the filters in force
+    (``EventFilterForm.applied``); an invalid value is refused with a 400 rather than
+    quietly giving another calendar. A keyword search is built every time, never cached.
+    """
     if not request.GET:
         return cached_document(
             request, links.all_events_path(), lambda: _build_all(request, None), CONTENT_TYPE
         )
     form = EventFilterForm(request.GET)
-    query = form.query_string(on=None)
-    path = links.all_events_path(query)
-    return cached_document(request, path, lambda: _build_all(request, form), CONTENT_TYPE)
+    invalid = [name for name in form.errors if name not in NOT_FOR_FEEDS]
+    if invalid:
+        labels = "、".join(str(form.fields[name].label) for name in invalid)
+        return HttpResponseBadRequest(
+            f"カレンダーの条件を読み取れませんでした（{labels}）。"
+            "イベント一覧のページから、もう一度カレンダーの登録用アドレスを取得してください。",
+            content_type="text/plain; charset=utf-8",
+        )
+    applied = form.applied(NOT_FOR_FEEDS)
+    key = None if applied.get("q") else links.all_events_path(form.query_string(NOT_FOR_FEEDS))
+    return cached_document(request, key, lambda: _build_all(request, form), CONTENT_TYPE)
 
 
 def _build_all(request, form):
-    labels = form.active_filters() if form is not None else []
-    query = form.query_string(on=None) if form is not None else ""
+    labels = form.active_filters(NOT_FOR_FEEDS) if form is not None else []
+    query = form.query_string(NOT_FOR_FEEDS) if form is not None else ""
     name = f"{_site_name(request)} イベント"
     if labels:
         name += f"（{'・'.join(str(label) for label in labels)}）"
@@ -57,7 +76,7 @@ def _build_all(request, form):
     )
     occurrences = Occurrence.objects.visible()
     if form is not None:
-        occurrences = form.filter(occurrences)
+        occurrences = form.filter(occurrences, exclude=NOT_FOR_FEEDS)
     return build_calendar(info, occurrences)
 
 
@@ -69,7 +88,9 @@ def category_feed(request, slug):
         path=links.category_path(category),
         colour=category.colour,
     )
-    occurrences = Occurrence.objects.visible().filter(event__category=category)
+    occurrences = Occurrence.objects.visible().filter(
+        Q(event__category=category) | Q(event__isnull=True, feed__category=category)
+    )
     return _respond(request, info, occurrences)
 
 
@@ -83,7 +104,9 @@ def organisation_feed(request, organisation):
         path=links.organisation_path(org),
     )
     hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
-    occurrences = Occurrence.objects.visible().filter(event__in=hosted.values("pk"))
+    occurrences = Occurrence.objects.visible().filter(
+        Q(event__in=hosted.values("pk")) | Q(feed__organisation=org)
+    )
     return _respond(request, info, occurrences)
 
 

@@ -10,6 +10,8 @@ from .index import EventIndexPage
 from .pages import EventException, EventPage
 from .records import LONGEST_EVENT, EventCategory, EventFeedState, Occurrence, OccurrenceQuerySet
 
+from ..importers.models import PartnerFeed  # noqa: I001
+
 __all__ = [
     "LONGEST_EVENT",
     "AppointmentSlot",
@@ -29,4 +31,5 @@ __all__ = [
     "OccurrenceQuerySet",
     "OccurrenceStatus",
     "OutgoingMail",
+    "PartnerFeed",
 ]

@@ -1,7 +1,7 @@
 """The anonymous counters the yearly statistics are built from.
 
 When a booking's personal data is due for erasure, the booking is added to
-``AttendanceCounter`` and its row is deleted; when a date is that old, it is added to
+``AttendanceCounter`` and its row is deleted; once a date has ended, it is added to
 ``OccurrenceCounter``. Nothing here points at a person, a booking or a date: a counter
 row is a combination of attributes and how many bookings and people had it.
 
@@ -13,7 +13,7 @@ page must never change last year's figures.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-UNKNOWN_MONTH = 0  # counts kept before months were recorded (see migration 0012)
+UNKNOWN_MONTH = 0  # counts kept before months were recorded (see migration 0014)
 UNKNOWN_ORGANISATION = 0
 
 

@@ -7,11 +7,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from home.models import OneLineTextMixin
+
 from .. import calendar
 from .. import programme as monthly_programme
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, OneLineTextMixin, Page):
     """/events/: the calendar of every live event, whoever hosts it.
 
     Events live under their organisation (``/partners/<org>/<event>/``); this page

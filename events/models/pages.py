@@ -21,6 +21,8 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from home.blocks import BaseStreamBlock
+from home.page_scope import DraftTitleScopeMixin
+from home.text import single_line_errors
 
 from .. import event_context, flyers
 from ..bookings import web as web_bookings
@@ -39,6 +41,7 @@ from .records import EventCategory
 
 
 class EventPage(
+    DraftTitleScopeMixin,
     RoutablePageMixin,
     ScheduleMixin,
     PlaceMixin,
@@ -118,7 +121,7 @@ class EventPage(
 
     def clean(self):
         super().clean()
-        errors = {**self.schedule_errors(), **self.image_errors()}
+        errors = {**single_line_errors(self), **self.schedule_errors(), **self.image_errors()}
         if errors:
             raise ValidationError(errors)
 
@@ -252,6 +255,8 @@ class EventException(Orderable):
 
     def clean(self):
         super().clean()
+        if errors := single_line_errors(self):
+            raise ValidationError(errors)
         if self.kind == ExceptionKind.CANCELLED and not self.reason:
             raise ValidationError({"reason": _("Say briefly why the date is cancelled.")})
         if self.kind == ExceptionKind.MOVED and not (

@@ -4,12 +4,15 @@ bookings read, and the feed bookkeeping. They know event pages only by a lazy re
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
+
+from home.text import single_line_errors
 
 from ..choices import CATEGORY_COLOURS, AttendanceMode, OccurrenceStatus, location_text
 from ..schedules import TOKYO
@@ -46,6 +49,11 @@ class EventCategory(models.Model):
     def __str__(self):
         return self.display_name
 
+    def clean(self):
+        super().clean()
+        if errors := single_line_errors(self):
+            raise ValidationError(errors)
+
     @property
     def display_name(self):
         """The name in the visitor's language (Japanese unless the interface is English)."""
@@ -72,7 +80,8 @@ class OccurrenceQuerySet(models.QuerySet):
         own = models.Q(event__live=True, event__host__live=True)
         for restricted in PageViewRestriction.objects.values_list("page__path", flat=True):
             own &= ~models.Q(event__path__startswith=restricted)
-        imported = models.Q(event__isnull=True) & ~models.Q(source="page")
+        # Imported rows: only while their partner calendar is enabled and its owner live.
+        imported = models.Q(event__isnull=True, feed__enabled=True, feed__organisation__live=True)
         return self.filter(own | imported)
 
     def upcoming(self, now=None):
@@ -82,18 +91,19 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(end__gt=now, start__gte=now - LONGEST_EVENT)
 
     def for_listing(self):
-        return self.select_related("event", "event__category", "event__host").prefetch_related(
-            "event__co_hosts"
-        )
+        return self.select_related(
+            "event", "event__category", "event__host", "feed__organisation", "feed__category"
+        ).prefetch_related("event__co_hosts")
 
 
 class Occurrence(models.Model):
     """One concrete date of an event, materialised for a rolling horizon.
 
     The calendar, the feeds and bookings read this table. Rows come from an event page's
-    schedule (``event`` set) or from an imported partner feed (``source`` names it, with
-    the title, link and place stored on the row). Rows that anything refers to (e.g.
-    bookings) are never deleted: they are marked cancelled.
+    schedule (``event`` set) or from an imported partner calendar (``feed`` set, keyed by
+    the partner's UID and RECURRENCE-ID, with the title, link and place stored on the
+    row). Rows that anything refers to (e.g. bookings) are never deleted: they are marked
+    cancelled.
     """
 
     event = models.ForeignKey(
@@ -109,7 +119,17 @@ class Occurrence(models.Model):
         default="page",
         help_text=_("'page' for our own events, or the partner feed it was imported from."),
     )
+    feed = models.ForeignKey(
+        "events.PartnerFeed",
+        verbose_name=_("partner calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+    )
     external_uid = models.CharField(max_length=255, blank=True)
+    # The partner's RECURRENCE-ID of this date ("" for a single event), see importers.parse.
+    external_recurrence_id = models.CharField(max_length=40, blank=True)
     original_date = models.DateField(_("date in the schedule"))
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
@@ -128,6 +148,7 @@ class Occurrence(models.Model):
         _("title"), max_length=255, blank=True, help_text=_("For imported events")
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("For imported events"))
     # Registration state of this date (settings come from the event).
     registration_closed = models.BooleanField(_("registration closed by staff"), default=False)
     lottery_drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True)
@@ -151,7 +172,12 @@ class Occurrence(models.Model):
                 fields=["event", "original_date"],
                 condition=models.Q(event__isnull=False),
                 name="one_occurrence_per_event_date",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["feed", "external_uid", "external_recurrence_id"],
+                condition=models.Q(feed__isnull=False),
+                name="one_occurrence_per_feed_uid_recurrence",
+            ),
         ]
         indexes = [models.Index(fields=["event", "start"])]
         permissions = [
@@ -205,9 +231,13 @@ class Occurrence(models.Model):
         return location_text(self.attendance_mode, self.venue_name_shown, self.venue_address_shown)
 
     def get_url(self, request=None):
+        """Our page for the date; for an imported date, the partner's own page for the
+        event (http/https only, checked on import) or else the partner's site."""
         if self.event_id:
             return self.event.occurrence_url(self, request)
-        return self.url
+        if self.url or not self.feed_id:
+            return self.url
+        return self.feed.partner_url
 
 
 class EventFeedState(models.Model):

@@ -1,5 +1,6 @@
 from django import template
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 
 from wagtail.models import Site
 
@@ -39,7 +40,24 @@ def contact_url(context):
 
 @register.simple_tag(takes_context=True)
 def other_language_url(context, language):
-    """This page's address in ``language`` (Japanese at the root, English under /en/)."""
+    """This page's address in ``language`` (Japanese at the root, English under /en/).
+
+    Built from what the path resolved to, never from the path as sent: a request for
+    ``//evil.example/`` must not give a link to another host. A path that resolves to
+    nothing links to the home page in that language."""
     request = context.get("request")
-    path = request.get_full_path() if request is not None else "/"
-    return translate_url(path, language)
+    with translation.override(language):
+        home = reverse("wagtail_serve", args=[""])
+    if request is None:
+        return home
+    try:
+        match = resolve(request.path_info)  # in the request's own language
+        name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        with translation.override(language):
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+    except (Resolver404, NoReverseMatch):
+        return home
+    if not url.startswith("/") or url.startswith("//"):
+        return home
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url

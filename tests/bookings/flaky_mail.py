@@ -12,3 +12,18 @@ class FlakyEmailBackend(EmailBackend):
             FlakyEmailBackend.failures_left -= 1
             raise ConnectionRefusedError("smtp down")
         return super().send_messages(messages)
+
+
+class HangingEmailBackend(EmailBackend):
+    """A mail server that accepts the connection and then never answers: the worker
+    sending through it is stuck until it is killed. It leaves a file at
+    ``$HANGING_MAIL_MARKER`` so the test knows the send has begun."""
+
+    def send_messages(self, messages):
+        import os
+        import time
+        from pathlib import Path
+
+        Path(os.environ["HANGING_MAIL_MARKER"]).write_text("sending")
+        time.sleep(120)
+        return 0

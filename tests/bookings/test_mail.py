@@ -46,15 +46,61 @@ def test_confirmation_is_sent_by_a_real_worker_process(site_tree, settings, tmp_
     assert "ひきこもり" not in message["Subject"] and "ひきこもり" not in message["From"]
 
 
-def run_worker(mail_dir):
-    """Run the task worker in its own process against the test database until the queue
-    is empty."""
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_left_half_sent_by_a_killed_worker_is_sent_again(site_tree, settings, tmp_path):
+    """A worker killed while talking to the mail server leaves the mail claimed
+    ("sending"); the next sweep takes the old claim back and sends it."""
+    import signal
+    import time
+
+    from django.utils import timezone
+
+    from events.bookings.mail import STALE_CLAIM, send_due_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _, occurrence = bookable_event(site_tree.ward)
+    registration.register(occurrence.pk, nickname="匿名", email="person@example.jp")
+    marker = tmp_path / "sending"
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        cwd=PROJECT,
+        env={
+            **worker_environment(tmp_path),
+            "EMAIL_BACKEND": "tests.bookings.flaky_mail.HangingEmailBackend",
+            "HANGING_MAIL_MARKER": str(marker),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline, "the worker never started sending"
+            assert worker.poll() is None, "the worker stopped by itself"
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    stuck = OutgoingMail.objects.get()
+    assert stuck.status == MailStatus.SENDING and stuck.claimed_at is not None
+    assert send_due_mail() == []  # a fresh claim is left alone: its worker may be alive
+    stuck.refresh_from_db()
+    assert stuck.status == MailStatus.SENDING and not mail.outbox
+    later = timezone.now() + STALE_CLAIM + datetime.timedelta(minutes=1)
+    assert send_due_mail(now=later) == ["sent"]
+    stuck.refresh_from_db()
+    assert stuck.status == MailStatus.SENT and stuck.attempts == 1
+    assert [m.to for m in mail.outbox] == [["person@example.jp"]]
+
+
+def worker_environment(mail_dir):
+    """The environment of a task worker process against the test database."""
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         url = f"sqlite:///{db['NAME']}"
     else:
         url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": url,
@@ -62,6 +108,12 @@ def run_worker(mail_dir):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
+
+
+def run_worker(mail_dir):
+    """Run the task worker in its own process against the test database until the queue
+    is empty."""
+    env = worker_environment(mail_dir)
     result = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
         cwd=PROJECT,

@@ -14,8 +14,8 @@ from events.schedules import TOKYO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("events", "0011_counters_by_month_and_organisation")]
-AFTER = [("events", "0013_remove_booking_erasure_marks")]
+BEFORE = [("events", "0013_counters_by_month_and_organisation")]
+AFTER = [("events", "0015_remove_booking_erasure_marks")]
 
 
 def migrate(targets):

@@ -53,7 +53,9 @@ def build_places():
 def test_map_list_filter_and_place(live_server, page, screenshot, axe_check):
     build_places()
     page.goto(f"{live_server.url}/ibasho/")
-    page.wait_for_function("document.getElementById('ibasho-map').dataset.markers !== undefined")
+    # A locator, not wait_for_function: polling a string predicate needs eval, which the
+    # Content-Security-Policy forbids.
+    page.locator("#ibasho-map[data-markers]").wait_for(state="attached")
     markers = page.locator("#ibasho-map .leaflet-marker-icon")
     assert markers.count() == 3
     # Markers are reachable with the keyboard and named.
@@ -66,7 +68,9 @@ def test_map_list_filter_and_place(live_server, page, screenshot, axe_check):
     page.get_by_label("曜日").select_option(label="火曜")
     page.get_by_role("button", name="この条件で表示").click()
     page.wait_for_url("**/ibasho/?*day=1*")
-    page.wait_for_function("document.getElementById('ibasho-map').dataset.markers !== undefined")
+    # A locator, not wait_for_function: polling a string predicate needs eval, which the
+    # Content-Security-Policy forbids.
+    page.locator("#ibasho-map[data-markers]").wait_for(state="attached")
     assert page.locator(".places .place").count() == 1
     assert page.locator("#ibasho-map .leaflet-marker-icon").count() == 1
     page.get_by_role("link", name="居場所 いけぶくろ").click()

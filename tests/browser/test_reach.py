@@ -20,12 +20,14 @@ from events.factories import category, publish_event
 from events.schedules import TOKYO
 from events.tally import fiscal_year
 from home.partners import ensure_ward_staff
+from tests.browser import test_csp
 from tests.conftest import build_site_tree
 from tests.flyers.pdfs import qr_codes_in_image
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+watched = test_csp.watched  # the fixture that collects Content-Security-Policy violations
 
 
 def next_month():
@@ -221,3 +223,39 @@ def test_a_partner_copies_the_widget_code_from_the_admin(live_server, page, scre
     assert 'widget/?category=lecture&amp;organisation=hidamari"' in code
     assert preview.locator(".widget__name").all_inner_texts() == ["講演会「家族にできること」"]
     screenshot(page, "widget-admin")
+
+
+def test_the_new_pages_keep_the_content_security_policy(live_server, watched, other_site):
+    """No inline script or style slipped into the flyer, the programme, the widget (alone
+    and framed by another site), the statistics or the embed page."""
+    page = watched
+    build_events()
+    call_command("seed_demo", stdout=StringIO())
+    staff = get_user_model().objects.create_user("csp", "csp@example.jp", "pw-for-tests")
+    staff.groups.add(ensure_ward_staff())
+    base = live_server.url
+    month = next_month()
+    for path in (
+        "/partners/toshima-ward/hidamari-kai/flyer/",
+        f"/events/programme/{month.year}-{month.month}/",
+        "/events/widget/?count=3",
+    ):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+    page.goto(other_site(f'<iframe src="{base}/events/widget/" title="w"></iframe>'))
+    page.frame_locator("iframe").locator(".widget__name").first.wait_for()
+    page.goto(f"{base}/admin/login/")
+    page.locator("#id_username").fill("csp")
+    page.locator("#id_password").fill("pw-for-tests")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{base}/admin/")
+    year = fiscal_year(timezone.now())
+    for path in (
+        f"/admin/statistics/{year}/",
+        f"/admin/statistics/{year}/summary/",
+        "/admin/embed/",
+    ):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="コードをコピーする").click()
+    assert page.csp_violations() == []

@@ -81,7 +81,7 @@ def test_onboarding_from_the_admin(client, site_tree):
     assert response.status_code == 302
     assert OrganisationPage.objects.filter(slug="sora", live=False).exists()
     bad = client.post(url, {"name": "x", "kind": "peer_group", "slug": "sora", "editors": "no"})
-    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+    assert bad.status_code == 200 and "有効なメールアドレス" in bad.content.decode()
 
 
 def test_only_the_ward_onboards(client, site_tree):

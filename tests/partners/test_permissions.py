@@ -88,11 +88,11 @@ EDITORS = {
     "joint": {"editor_c", "ward_staff", "superuser"},
 }
 PUBLISHERS = {"ward_staff", "superuser"}
-# Wagtail's explorer starts at the closest common ancestor of the pages a user may edit:
-# for partner C (its own subtree and the joint event under the ward) that is /partners/,
-# so C can browse the other partners' subtrees. Issue 13 scopes the explorer; until then
-# the leak is written down here, so the test says exactly what happens.
-EXPLORER_LEAKS = {("editor_c", "a"), ("editor_c", "b")}
+# Partner C edits its own section and the joint event under the ward, so its explorer
+# starts at /partners/: it may browse the other partners' published pages (the public
+# tree), never their drafts (tests/partners/test_page_scope.py).
+PUBLIC_BROWSING = {("editor_c", "a"), ("editor_c", "b")}
+
 BOOKING_VIEWERS = EDITORS
 
 
@@ -112,7 +112,7 @@ class TestPermissionMatrix:
             assert explore.status_code == 302 and "/admin/login/" in explore["Location"]
         else:
             # Each role explores the subtrees it may edit; another partner's is refused.
-            explorable = allowed or (role, target) in EXPLORER_LEAKS
+            explorable = allowed or (role, target) in PUBLIC_BROWSING
             assert (explore.status_code == 200) == explorable, (role, target, explore.status_code)
         # Publishing, deleting and moving are the ward's. Copying only opens a form whose
         # destinations are where the user may add pages, and the copy is a draft that needs

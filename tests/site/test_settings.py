@@ -83,7 +83,7 @@ def test_database_and_redis_from_the_environment():
     assert s["engine"] == "django.db.backends.postgresql"
     assert (s["host"], s["name"]) == ("db.internal", "ibasho")
     assert "transaction_mode" not in s["options"]
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "cms.cache.FailOpenRedisCache"  # a RedisCache that fails open
     assert s["cache_location"] == "redis://cache.internal:6379/1"
 
 

@@ -116,6 +116,6 @@ def refine_and_delete(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0011_counters_by_month_and_organisation")]
+    dependencies = [("events", "0013_counters_by_month_and_organisation")]
 
     operations = [migrations.RunPython(refine_and_delete, migrations.RunPython.noop)]

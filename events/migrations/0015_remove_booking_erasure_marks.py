@@ -1,4 +1,4 @@
-# Erased bookings are deleted now (0012 and events/bookings/retention.py): the marks that
+# Erased bookings are deleted now (0014 and events/bookings/retention.py): the marks that
 # only erased rows carried go.
 
 from django.db import migrations
@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_refine_counters_delete_erased_bookings'),
+        ('events', '0014_refine_counters_delete_erased_bookings'),
     ]
 
     operations = [

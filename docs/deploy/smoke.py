@@ -1,0 +1,188 @@
+"""The production smoke client: what a visitor does, through a pretend TLS proxy.
+
+Every request carries the headers our nginx sets (``X-Forwarded-Proto: https`` and
+``X-Forwarded-For``), the app trusts one proxy (``TRUSTED_PROXY_COUNT=1``). Standard
+library only. Usage::
+
+    python smoke.py full BASE_URL BOOKING_PAGE RENDITION ACCESS_LOG
+    python smoke.py redis-down BASE_URL BOOKING_PAGE MANAGE_PATH
+    python smoke.py database-down BASE_URL PHONE
+
+Prints one line per check and ends with "N passed, M failed"; exits non-zero on a failure.
+"""
+
+import http.client
+import json
+import re
+import sys
+import urllib.parse
+
+CLIENT = "198.51.100.23"  # the visitor's address, as the proxy reports it
+results = []
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def header(self, name):
+        return self.headers.get(name.lower(), "")
+
+
+class Browser:
+    """Keeps cookies by hand: they are Secure (HTTPS behind the proxy), and the standard
+    cookie jar would not send them over the plain connection to the app server."""
+
+    def __init__(self, base):
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        sent = {
+            "Host": f"{self.host}:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": CLIENT,
+            "User-Agent": "ibasho-smoke",
+        }
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        sent.update(headers or {})
+        connection.request(method, path, body=body, headers=sent)
+        raw = connection.getresponse()
+        headers = {}
+        for name, value in raw.getheaders():
+            if name.lower() == "set-cookie":
+                cookie = value.split(";", 1)[0]
+                key, _, val = cookie.partition("=")
+                self.cookies[key.strip()] = val.strip()
+            headers[name.lower()] = value
+        response = Response(raw.status, headers, raw.read())
+        connection.close()
+        return response
+
+    def get(self, path, **headers):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, data):
+        body = urllib.parse.urlencode(data)
+        return self.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://{self.host}:{self.port}",
+                "Referer": f"https://{self.host}:{self.port}{path}",
+            },
+        )
+
+
+def check(name, condition, detail=""):
+    results.append(bool(condition))
+    print(f"{'ok  ' if condition else 'FAIL'} {name}{'' if condition else f'  ({detail})'}")
+    return condition
+
+
+def book(browser, page):
+    form_page = browser.get(page)
+    check(f"booking page {page}", form_page.status == 200, form_page.status)
+    action = re.search(r'<form[^>]+action="([^"]*/book/)"', form_page.text)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.text)
+    if not check("booking form with a CSRF token", action and token):
+        return None
+    response = browser.post(
+        action.group(1),
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "nickname": "スモーク",
+            "party_size": "1",
+            "audience_confirmed": "on",  # for meetings with an audience rule
+        },
+    )
+    location = response.header("Location")
+    check("booking POST answers 303 to the secret link", response.status == 303, response.status)
+    match = re.match(r"^/booking/([^/]+)/\?new=1$", location)
+    return match and (location, match.group(1))
+
+
+def full(base, booking_page, rendition, access_log):
+    browser = Browser(base)
+    home = browser.get("/")
+    check("home page", home.status == 200, home.status)
+    csp = home.header("Content-Security-Policy")
+    check("CSP without inline script", "script-src 'self';" in csp + ";", csp)
+    check("Referrer-Policy", home.header("Referrer-Policy") == "same-origin")
+    check("X-Content-Type-Options", home.header("X-Content-Type-Options") == "nosniff")
+    check("HSTS", "max-age=" in home.header("Strict-Transport-Security"))
+    check("Permissions-Policy", "geolocation=()" in home.header("Permissions-Policy"))
+    plain = Browser(base)
+    redirect = plain.request("GET", "/events/", headers={"X-Forwarded-Proto": "http"})
+    check("plain HTTP is redirected to HTTPS", redirect.status == 301, redirect.status)
+    events = browser.get("/events/")
+    check("/events/", events.status == 200 and "<main" in events.text, events.status)
+    feed = browser.get("/events/calendar.ics")
+    check("feed", feed.status == 200 and feed.body.startswith(b"BEGIN:VCALENDAR"), feed.status)
+    etag = feed.header("ETag")
+    again = browser.get("/events/calendar.ics", **{"If-None-Match": etag})
+    check("feed answers 304 to its ETag", again.status == 304, again.status)
+    booked = book(browser, booking_page)
+    if check("booking made", booked):
+        location, token = booked
+        manage = browser.get(location)
+        check("secret link page", manage.status == 200, manage.status)
+        check("secret link not cached", "no-store" in manage.header("Cache-Control"))
+        with open(access_log, encoding="utf-8", errors="replace") as handle:
+            log = handle.read()
+        check("access log has booking paths", "/booking/" in log)
+        check("access log without the booking token", token not in log)
+        print(f"MANAGE_PATH={location}")
+    image = browser.get(rendition)
+    check("uploaded image rendition", image.status == 200, image.status)
+    check("image is an image", image.header("Content-Type").startswith("image/"))
+    evil = browser.get("//evil.example/")
+    check("//evil.example/ gives a 404", evil.status == 404, evil.status)
+    check("…with no link to another host", "evil.example" not in evil.text)
+    health = browser.get("/health/")
+    body = json.loads(health.body or b"{}")
+    check("health ok", health.status == 200 and body.get("status") == "ok", health.text[:200])
+
+
+def redis_down(base, booking_page, manage_path):
+    browser = Browser(base)
+    events = browser.get("/events/")
+    check("Redis down: /events/", events.status == 200, events.status)
+    manage = browser.get(manage_path)
+    check("Redis down: the secret link page", manage.status == 200, manage.status)
+    check("Redis down: a booking", book(browser, booking_page))
+    feed = browser.get("/events/calendar.ics")
+    check("Redis down: feed", feed.status == 200, feed.status)
+    health = browser.get("/health/")
+    body = json.loads(health.body or b"{}")
+    check(
+        "Redis down: /health/ 503 naming the cache",
+        health.status == 503 and body.get("degraded") == ["cache"],
+        health.text[:200],
+    )
+    check("Redis down: database still fine", browser.get("/health/?checks=database").status == 200)
+
+
+def database_down(base, phone):
+    browser = Browser(base)
+    for path in ("/", "/events/"):
+        page = browser.get(path)
+        check(f"database down: {path} answers 503", page.status == 503, page.status)
+        check(f"database down: {path} gives the desk's phone", phone in page.text)
+
+
+if __name__ == "__main__":
+    mode, *arguments = sys.argv[1:]
+    {"full": full, "redis-down": redis_down, "database-down": database_down}[mode](*arguments)
+    passed, failed = results.count(True), results.count(False)
+    print(f"smoke: {passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)
