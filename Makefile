@@ -46,6 +46,13 @@ browser-deps: ## Install Debian's chromium for the browser tests (never a downlo
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; } || true
 
+.PHONY: pdf-deps
+pdf-deps: ## Install Debian's pdftoppm (poppler) that the flyer tests render PDF pages with
+	@command -v pdftoppm >/dev/null 2>&1 && dpkg -s poppler-data >/dev/null 2>&1 || { \
+		echo "Installing poppler-utils…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends poppler-utils poppler-data >/dev/null; }
+
 INTEROP_CLIENTS := tests/interop/clients
 
 .PHONY: interop-deps
@@ -78,11 +85,11 @@ demo: install ## Set up from nothing, load the demo content and serve on http://
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test
-test: $(VENV)/.installed-test messages browser-deps interop-deps ## Set up from nothing and run the whole suite
+test: $(VENV)/.installed-test messages browser-deps pdf-deps interop-deps ## Set up from nothing and run the whole suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: test-fast
-test-fast: $(VENV)/.installed-test messages interop-deps ## The suite without the real-browser tests
+test-fast: $(VENV)/.installed-test messages pdf-deps interop-deps ## The suite without the real-browser tests
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 .PHONY: worker

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.health import health
 from cms.media import serve_media
 from events.bookings import urls as booking_urls
+from events.embed import urls as embed_urls
 from events.feeds import urls as feed_urls
 from home import urls as home_urls
 from ibasho import urls as ibasho_urls
@@ -21,6 +22,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Calendar feeds: not language-prefixed (their content is Japanese), before the pages.
     path("", include(feed_urls)),
+    # The widget partner sites embed (the only page other sites may frame).
+    path("", include(embed_urls)),
     path("", include(ibasho_urls)),
 ]
 

@@ -170,6 +170,7 @@ def month_context(request, index_page, year, month):
         "previous_url": index_page.month_url(previous_month, query),
         "next_url": index_page.month_url(next_month, query),
         "list_url": list_url + (f"?{query}" if query else ""),
+        "programme_url": index_page.programme_url(first) + (f"?{query}" if query else ""),
         "filter_query": query,
         "active_filters": form.active_filters(),
     }

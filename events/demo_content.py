@@ -258,8 +258,12 @@ def seed(command):
 
 
 def finish(command):
-    """After every app's content exists (ibasho adds its category)."""
+    """After every app's content exists (ibasho adds its category and places)."""
+    from .demo_statistics import seed_statistics
+
     share_calendar_page()
+    dates = seed_statistics()
+    command.stdout.write(f"統計のデモデータ: 開催 {dates} 回（前年度と今年度）")
 
 
 def contradictions():

@@ -172,7 +172,10 @@ def materialise(event, now=None) -> Materialised:
         row = existing.pop(date, None)
         values = {name: getattr(plan, name) for name in FIELDS}
         if row is None:
-            to_create.append(Occurrence(event=event, original_date=date, **values))
+            # A date that has already ended when it first appears was never announced
+            # (a schedule changed after the fact): it is not counted as held.
+            settled = plan.end <= now
+            to_create.append(Occurrence(event=event, original_date=date, counted=settled, **values))
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)

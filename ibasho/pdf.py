@@ -1,29 +1,26 @@
 """The printable ibasho map list as a PDF (A4), for the ward's special issue and leaflets.
 
 reportlab's built-in Japanese CID font means no font files to ship; PDF readers supply the
-glyphs. Each place gets its opening times, address, organisation and a QR code to its page.
+glyphs (the font and the QR codes are the events app's, ``events.pdf``). Each place gets
+its opening times, address, organisation and a QR code to its page.
 """
 
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "HeiseiKakuGo-W5"
+from events.pdf import FONT, qr_drawing, register_font
+
 QR_SIZE = 26 * mm
 
 
 def _styles():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    register_font()
     base = {"fontName": FONT, "wordWrap": "CJK"}
     return {
         "title": ParagraphStyle("title", fontSize=18, leading=24, spaceAfter=4 * mm, **base),
@@ -32,16 +29,6 @@ def _styles():
         "name": ParagraphStyle("name", fontSize=11.5, leading=16, **base),
         "text": ParagraphStyle("text", fontSize=9, leading=13, **base),
     }
-
-
-def _qr(url):
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0]
-    )
-    drawing.add(widget)
-    return drawing
 
 
 def ibasho_pdf(groups, title, intro, footer):
@@ -68,7 +55,7 @@ def ibasho_pdf(groups, title, intro, footer):
                 Paragraph(escape(f"運営：{host}"), styles["text"]),
                 Paragraph(escape(url), styles["text"]),
             ]
-            rows.append([text, _qr(url)])
+            rows.append([text, qr_drawing(url, QR_SIZE)])
         table = Table(rows, colWidths=[150 * mm, 30 * mm])
         table.setStyle(
             TableStyle(

@@ -208,7 +208,6 @@ def _compose_recovery(email, now):
             email__iexact=email,
             status__in=ACTIVE_BOOKING_STATUSES,
             occurrence__end__gt=now,
-            personal_data_erased_at__isnull=True,
         )
         .select_related("occurrence", "occurrence__event", "slot")
         .order_by("occurrence__start", "pk")

@@ -1,5 +1,6 @@
-"""Booking records. Personal fields (nickname, e-mail, needs, municipality) are erased a
-fixed number of days after the occurrence; anonymous counters stay for statistics."""
+"""Booking records. A booking lives until a fixed number of days after its date: then it
+is added to the anonymous counters (``events.models.counters``) and deleted, with its
+mails (``events.bookings.retention``)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,13 +76,13 @@ class Booking(models.Model):
         _("how it was made"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
 
-    # Personal data: erased after the retention period.
+    # Personal data. The whole row is deleted after the retention period.
     nickname = models.CharField(_("nickname"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     municipality = models.CharField(_("municipality"), max_length=40, blank=True)
     needs = models.TextField(_("needs for the day"), max_length=500, blank=True)
 
-    # Anonymous facts kept for statistics.
+    # Answers that the statistics count (as combinations, never per person).
     who = models.CharField(_("who is coming"), max_length=20, choices=Who.choices, blank=True)
     residence = models.CharField(
         _("where they live"), max_length=20, choices=Residence.choices, blank=True
@@ -95,8 +96,6 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
-    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
-    counted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -182,33 +181,3 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.status}"
-
-
-class AttendanceCounter(models.Model):
-    """Anonymous counts kept when personal data is erased: fiscal year (April–March) ×
-    category × who × residence × first time × attended."""
-
-    # Not worth a reference-index task per row (and bookings hold personal data).
-    wagtail_reference_index_ignore = True
-
-    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    category = models.CharField(_("category"), max_length=60, blank=True)  # the slug
-    who = models.CharField(max_length=20, blank=True)
-    residence = models.CharField(max_length=20, blank=True)
-    first_time = models.CharField(max_length=10, blank=True)  # "yes", "no" or ""
-    attended = models.BooleanField()
-    bookings = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("attendance counter")
-        verbose_name_plural = _("attendance counters")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["fiscal_year", "category", "who", "residence", "first_time", "attended"],
-                name="one_counter_per_combination",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.fiscal_year} {self.who} {self.residence}: {self.people}"

@@ -1,12 +1,22 @@
-"""Data retention: personal data of a booking is erased a fixed number of days after its
-date has ended; only anonymous counters stay, for the ward's yearly statistics.
+"""Data retention: a fixed number of days after its date has ended, a booking is added to
+the anonymous counters and deleted, with the mails about it; dates that have ended are
+added to the count of dates held.
 
 People who are withdrawn, and their families, often hesitate to leave any trace. We promise
-them that the nickname, e-mail address, municipality and needs they gave are gone a month
-after the event (``BOOKING_RETENTION_DAYS``), including the copies in the outbox. What the
-ward must still report (how many came, who, from where, first time or not, per fiscal
-year and category) is added to ``AttendanceCounter`` in the same transaction, so the
-erasure never loses a count and a count is never taken twice.
+them that what they gave (nickname, e-mail address, municipality, needs) is gone a month
+after the event (``BOOKING_RETENTION_DAYS``), and that what stays is only counts. So the
+whole row goes, not only its personal fields: a row with a door code, a check-in time and
+"family, from outside the ward, first time" for a small meeting can still point at one
+person. What the ward must report (how many came, who, from where, first time or not, per
+fiscal year, month, category and organisation, and how they booked) is added to
+``AttendanceCounter`` in the same transaction (``events.tally``), so the purge never loses
+a count and never takes one twice, and the statistics read the same before and after it.
+
+Foreign keys: a booking's mails are deleted with it (their address and body are personal,
+their send times per person); a booking only points at its date and slot (both PROTECT the
+booking, not the other way round), so deleting it is always allowed. A date without
+bookings may later be deleted by a schedule change (``occurrences.is_referenced``); its
+count is already in ``OccurrenceCounter``, which points at no row.
 """
 
 import datetime
@@ -15,11 +25,20 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 
+from ..choices import OccurrenceStatus
+from ..models.records import Occurrence
 from ..schedules import TOKYO
-from .models import AttendanceCounter, Booking, BookingStatus, MailStatus, OutgoingMail
+from ..tally import (  # noqa: F401  (fiscal_year: importable from here, as before)
+    add_to_attendance_counters,
+    add_to_occurrence_counters,
+    count_bookings,
+    count_occurrences,
+    fiscal_year,
+)
+from .models import Booking, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -27,19 +46,6 @@ DEFAULT_RETENTION_DAYS = 30
 # Rows locked and rewritten per transaction: small enough that registrations and check-ins
 # waiting on a locked booking never wait long, large enough to finish a year in seconds.
 BATCH_SIZE = 200
-
-# Exactly the fields that can identify someone or reveal their circumstances. Everything
-# else on the booking (code, status, party size, who, residence, first time, channel,
-# check-in and the other timestamps) is kept: it is what the statistics and the door
-# list's history need, and none of it names a person.
-ERASED_VALUES = {
-    "nickname": "",
-    "email": "",
-    "municipality": "",
-    "needs": "",
-    # Without the hash the secret link opens nothing (and the link in old mails is dead).
-    "token_hash": None,
-}
 
 
 def retention_days():
@@ -54,153 +60,106 @@ def retention_days():
     return days
 
 
-def fiscal_year(value):
-    """The Japanese fiscal year (年度, April to March) of a date: 2026-03-31 → 2025,
-    2026-04-01 → 2026.
-
-    An aware datetime is first turned into the Tokyo date, because a date that starts at
-    00:30 on 1 April in Tokyo is still 31 March in UTC and the ward counts by local date.
-    """
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(TOKYO)
-        value = value.date()
-    return value.year if value.month >= 4 else value.year - 1
-
-
-def _first_time_key(first_time):
-    return {True: "yes", False: "no"}.get(first_time, "")
-
-
-def _counter_key(booking):
-    occurrence = booking.occurrence
-    event = occurrence.event
-    category = event.category.slug if event is not None and event.category_id else ""
-    return (
-        fiscal_year(occurrence.start),
-        category,
-        booking.who or "",
-        booking.residence or "",
-        _first_time_key(booking.first_time),
-        booking.checked_in_at is not None,
-    )
-
-
-def _add_to_counters(totals):
-    """Add ``{key: (bookings, people)}`` to the counters.
-
-    ``get_or_create`` makes sure the row exists (it retries the read if a concurrent run
-    inserted it first) and the increment is a single ``UPDATE … SET n = n + x`` with
-    ``F()``, so two runs at the same time can never overwrite each other's counts.
-    """
-    for key, (bookings, people) in totals.items():
-        year, category, who, residence, first_time, attended = key
-        counter, _created = AttendanceCounter.objects.get_or_create(
-            fiscal_year=year,
-            category=category,
-            who=who,
-            residence=residence,
-            first_time=first_time,
-            attended=attended,
-        )
-        AttendanceCounter.objects.filter(pk=counter.pk).update(
-            bookings=F("bookings") + bookings, people=F("people") + people
-        )
+def _cutoff(now):
+    return now - datetime.timedelta(days=retention_days())
 
 
 def _due(now):
-    """Bookings still holding personal data whose date ended more than the retention
-    period before ``now``."""
-    cutoff = now - datetime.timedelta(days=retention_days())
-    return Booking.objects.filter(personal_data_erased_at__isnull=True, occurrence__end__lt=cutoff)
+    """Bookings whose date ended more than the retention period before ``now``."""
+    return Booking.objects.filter(occurrence__end__lt=_cutoff(now))
 
 
 def _purge_batch(now, batch_size):
-    """Count and erase one batch in one transaction; returns ``(erased, counted)``.
+    """Count and delete one batch in one transaction; returns ``(deleted, counted)``.
 
     The bookings are locked (``SELECT … FOR UPDATE`` of the booking rows only, on
     PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock), so a
-    concurrent purge waits and then no longer sees them as due, and a concurrent
-    cancellation or check-in cannot change a booking between counting and erasing it.
+    concurrent purge waits and then no longer finds them, and a concurrent cancellation
+    or check-in cannot change a booking between counting and deleting it.
     """
     with transaction.atomic():
         batch = list(
             _due(now)
             .select_for_update(of=("self",))
-            .select_related("occurrence__event__category")
+            .select_related("occurrence__event__category", "occurrence__event__host")
             .order_by("pk")[:batch_size]
         )
         if not batch:
             return 0, 0
-        totals = {}
-        to_count = []
-        for booking in batch:
-            if booking.counted_at is not None:
-                continue  # already in the statistics
-            if booking.status != BookingStatus.CONFIRMED:
-                continue  # cancelled, waiting, lottery, not drawn: erased, never counted
-            key = _counter_key(booking)
-            bookings, people = totals.get(key, (0, 0))
-            totals[key] = (bookings + 1, people + booking.party_size)
-            to_count.append(booking.pk)
-        _add_to_counters(totals)
-
+        # Cancelled, waiting, lottery entries not drawn, or on a cancelled date: deleted,
+        # never counted (events.tally.booking_counts).
+        found = count_bookings(batch)
+        add_to_attendance_counters(found)
         ids = [booking.pk for booking in batch]
-        Booking.objects.filter(pk__in=to_count).update(counted_at=now)
-        Booking.objects.filter(pk__in=ids).update(
-            **ERASED_VALUES, personal_data_erased_at=now, updated_at=now
+        OutgoingMail.objects.filter(booking_id__in=ids).delete()
+        Booking.objects.filter(pk__in=ids).delete()
+        return len(ids), sum(bookings for bookings, _people, _name in found.values())
+
+
+def _count_dates_batch(now, batch_size):
+    """Add one batch of dates that have ended to ``OccurrenceCounter`` and mark them
+    counted; returns how many were counted. Dates hold nothing personal, so they are
+    counted at the first run after they end, not after the retention period: a later
+    change of schedule can no longer take a date that took place out of the figures."""
+    with transaction.atomic():
+        batch = list(
+            Occurrence.objects.filter(counted=False, event__isnull=False, end__lte=now)
+            .exclude(status=OccurrenceStatus.CANCELLED)
+            .select_for_update(of=("self",))
+            .select_related("event__category", "event__host")
+            .order_by("pk")[:batch_size]
         )
-        mails = OutgoingMail.objects.filter(booking_id__in=ids)
-        # A queued mail without an address can never be delivered: close it rather than
-        # let the worker retry it.
-        mails.filter(status=MailStatus.QUEUED).update(status=MailStatus.SKIPPED)
-        mails.update(to="", body="")
-        return len(ids), len(to_count)
+        if not batch:
+            return 0
+        add_to_occurrence_counters(count_occurrences(batch))
+        # update(): the row's updated_at (the feeds' Last-Modified) is left alone.
+        Occurrence.objects.filter(pk__in=[o.pk for o in batch]).update(counted=True)
+        return len(batch)
 
 
 def purge_personal_data(now=None, batch_size=BATCH_SIZE):
-    """Erase the personal data of every booking whose date ended more than
-    ``retention_days()`` ago, first adding confirmed ones to the anonymous counters.
+    """Delete every booking whose date ended more than ``retention_days()`` ago, first
+    adding the confirmed ones to the anonymous counters; then count the dates that have
+    ended.
 
-    Idempotent: erased bookings are no longer due, so a second run changes nothing. Works
-    in batches, each its own transaction, so a long backlog never holds locks for long and
-    an interruption keeps what was done. Returns ``{"erased": n, "counted": m}``; nothing
-    personal is logged.
+    Idempotent: deleted bookings and counted dates are not found again, so a second run
+    changes nothing. Works in batches, each its own transaction, so a long backlog never
+    holds locks for long and an interruption keeps what was done. Returns
+    ``{"erased": bookings deleted, "counted": of which counted, "dates": dates counted}``;
+    nothing personal is logged.
     """
     now = now or timezone.now()
-    erased = counted = 0
+    erased = counted = dates = 0
     while True:
         batch_erased, batch_counted = _purge_batch(now, batch_size)
         if not batch_erased:
             break
         erased += batch_erased
         counted += batch_counted
-    if erased:
-        logger.info("erased personal data of %d bookings (%d counted)", erased, counted)
-    return {"erased": erased, "counted": counted}
+    while batch_dates := _count_dates_batch(now, batch_size):
+        dates += batch_dates
+    if erased or dates:
+        logger.info(
+            "deleted %d bookings (%d counted), counted %d dates held", erased, counted, dates
+        )
+    return {"erased": erased, "counted": counted, "dates": dates}
 
 
 def pending_erasure_summary(event, now=None):
-    """For the admin: how many of an event's bookings still hold personal data, when the
-    next of them are due to be erased, and how many have been erased.
+    """For the admin: how many of an event's bookings are held (every booking holds
+    personal data until it is deleted) and when the next of them are due to be deleted.
 
-    ``next_erasure`` is the Tokyo date on which the earliest-ended occurrence with personal
-    data passes the retention period (``None`` when nothing is held); if it is already
-    past, the next purge run erases them. ``overdue`` says so, so the admin can show that
-    the purge is not running.
+    ``next_erasure`` is the Tokyo date on which the earliest-ended occurrence with bookings
+    passes the retention period (``None`` when nothing is held); if it is already past,
+    the next purge run deletes them. ``overdue`` says so, so the admin can show that the
+    purge is not running.
     """
     now = now or timezone.now()
-    bookings = Booking.objects.filter(occurrence__event=event)
-    held = bookings.filter(personal_data_erased_at__isnull=True)
+    held = Booking.objects.filter(occurrence__event=event)
     earliest_end = held.aggregate(end=Min("occurrence__end"))["end"]
     next_erasure = overdue = None
     if earliest_end is not None:
         due_at = earliest_end + datetime.timedelta(days=retention_days())
         next_erasure = due_at.astimezone(TOKYO).date()
         overdue = due_at < now
-    return {
-        "held": held.count(),
-        "erased": bookings.filter(personal_data_erased_at__isnull=False).count(),
-        "next_erasure": next_erasure,
-        "overdue": bool(overdue),
-    }
+    return {"held": held.count(), "next_erasure": next_erasure, "overdue": bool(overdue)}

@@ -25,7 +25,7 @@ from .web import private
 
 def _booking_or_404(token):
     booking = find_booking(token)
-    if booking is None or booking.personal_data_erased_at:
+    if booking is None:
         raise Http404(_("This booking link is not valid."))
     return booking
 

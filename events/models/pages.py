@@ -1,6 +1,6 @@
 """Event pages: one event (or series) under the organisation that hosts it, composed from
 the schedule, place, audience, registration and reassurance mixins, with its per-date
-changes. Its routes (a date's page, registration) render in the page."""
+changes. Its routes (the flyer, a date's page, registration) render in the page."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,7 +24,7 @@ from home.blocks import BaseStreamBlock
 from home.page_scope import DraftTitleScopeMixin
 from home.text import single_line_errors
 
-from .. import event_context
+from .. import event_context, flyers
 from ..bookings import web as web_bookings
 from ..bookings.registration import BookingRefused
 from ..choices import ExceptionKind
@@ -163,12 +163,25 @@ class EventPage(
         )
 
     def get_cached_paths(self):
-        """Paths under this page that a CDN must drop on publish: the page and the pages of
-        its dates (the feeds are purged by the publishing pipeline)."""
+        """Paths under this page that a CDN must drop on publish: the page, its flyer and
+        the pages of its dates (the feeds are purged by the publishing pipeline)."""
         dates = self.occurrences.values_list("original_date", flat=True)
-        return ["/", *(f"{d.isoformat()}/" for d in dates)]
+        return ["/", "flyer/", "flyer/pdf/", *(f"{d.isoformat()}/" for d in dates)]
 
-    # Routes ---------------------------------------------------------------------------
+    # Routes (the flyer's come first: "<date>/" would take "flyer/") --------------------
+
+    @path("flyer/", name="flyer")
+    def flyer(self, request):
+        """The A4 flyer, ready to print from the browser."""
+        return self.render(
+            request,
+            template="events/flyer.html",
+            context_overrides=flyers.flyer_context(request, self),
+        )
+
+    @path("flyer/pdf/", name="flyer_pdf")
+    def flyer_pdf(self, request):
+        return flyers.flyer_pdf_response(request, self)
 
     @path("<str:date>/", name="occurrence")
     def occurrence(self, request, date):

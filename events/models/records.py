@@ -154,6 +154,11 @@ class Occurrence(models.Model):
     registration_closed = models.BooleanField(_("registration closed by staff"), default=False)
     lottery_drawn_at = models.DateTimeField(_("lottery drawn"), null=True, blank=True)
     lottery_log = models.TextField(_("lottery record"), blank=True)
+    # Set when the date has been added to the statistics' counters (OccurrenceCounter);
+    # until then the statistics count it from this table. Also set on a row created after
+    # its date had ended (a schedule changed after the fact): that date was never
+    # announced, so it is never counted as held.
+    counted = models.BooleanField(_("counted in the statistics"), default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccurrenceQuerySet.as_manager()

@@ -1,6 +1,7 @@
-"""Data retention: a month after a date has ended, exactly the personal fields of its
-bookings are erased (also in the outbox), the secret link stops working, and only
-anonymous counts per fiscal year (年度) stay. Times are passed as ``now=``, never frozen."""
+"""Data retention: a month after a date has ended, its bookings are added to the anonymous
+counters and deleted with their mails, the secret link stops working, and only counts per
+fiscal year (年度), month, category and organisation stay. Times are passed as ``now=``,
+never frozen."""
 
 import datetime
 import io
@@ -14,13 +15,7 @@ import pytest
 
 from events.bookings import lottery as lottery_service
 from events.bookings import registration
-from events.bookings.models import (
-    AttendanceCounter,
-    Booking,
-    BookingStatus,
-    MailStatus,
-    OutgoingMail,
-)
+from events.bookings.models import Booking, BookingStatus, MailStatus, OutgoingMail
 from events.bookings.retention import (
     fiscal_year,
     pending_erasure_summary,
@@ -29,7 +24,7 @@ from events.bookings.retention import (
 )
 from events.bookings.tasks import purge_personal_data_task
 from events.factories import category
-from events.models import Occurrence
+from events.models import AttendanceCounter, Occurrence, OccurrenceCounter
 from events.schedules import TOKYO
 
 from .conftest import bookable_event
@@ -42,9 +37,6 @@ PERSONAL = {
     "municipality": "練馬区",
     "needs": "車椅子で参加します。カメラはオフで。",
 }
-ERASED_FIELDS = {"nickname", "email", "municipality", "needs", "token_hash"}
-# The fields the purge may change: the personal ones, its own marks, and updated_at.
-CHANGED_BY_PURGE = ERASED_FIELDS | {"personal_data_erased_at", "counted_at", "updated_at"}
 ENDED = datetime.datetime(2026, 5, 10, 16, 0, tzinfo=TOKYO)
 
 
@@ -65,18 +57,29 @@ def register(occurrence, **data):
 
 
 def counters():
-    """Every counter as a comparable tuple."""
+    """The counters summed by fiscal year × category × who × residence × first time ×
+    attended (the finer keys are checked in their own tests)."""
+    totals = {}
+    for c in AttendanceCounter.objects.all():
+        key = (c.fiscal_year, c.category, c.who, c.residence, c.first_time, c.attended)
+        bookings, people = totals.get(key, (0, 0))
+        totals[key] = (bookings + c.bookings, people + c.people)
+    return totals
+
+
+def full_counters():
     return {
-        (c.fiscal_year, c.category, c.who, c.residence, c.first_time, c.attended): (
-            c.bookings,
-            c.people,
-        )
+        tuple(getattr(c, name) for name in AttendanceCounter.KEY): (c.bookings, c.people)
         for c in AttendanceCounter.objects.all()
     }
 
 
 def row(booking):
     return Booking.objects.values().get(pk=booking.pk)
+
+
+def gone(booking):
+    return not Booking.objects.filter(pk=booking.pk).exists()
 
 
 @pytest.fixture
@@ -101,31 +104,44 @@ def test_fiscal_year(value, expected):
     assert fiscal_year(value) == expected
 
 
-def test_erases_exactly_the_personal_fields_after_the_period_and_not_before(event):
-    _, occurrence = event
+def test_deletes_the_booking_after_the_period_and_not_before(site_tree, event):
+    page, occurrence = event
     booking, _ = register(occurrence, party_size=2, who="family", residence="outside")
     registration.check_in(booking.pk, now=ENDED - datetime.timedelta(hours=1))
     move(occurrence, ENDED)
     before = row(booking)
-    assert all(before[name] for name in ERASED_FIELDS)
 
-    assert purge_personal_data(now=days_after(ENDED, 29)) == {"erased": 0, "counted": 0}
-    assert purge_personal_data(now=days_after(ENDED, 30)) == {"erased": 0, "counted": 0}
+    # The date, which holds nothing personal, is counted at the first run after it ends.
+    assert purge_personal_data(now=days_after(ENDED, 29)) == {
+        "erased": 0,
+        "counted": 0,
+        "dates": 1,
+    }
+    assert purge_personal_data(now=days_after(ENDED, 30))["erased"] == 0
     assert row(booking) == before
     assert not AttendanceCounter.objects.exists()
 
     now = days_after(ENDED, 31)
-    assert purge_personal_data(now=now) == {"erased": 1, "counted": 1}
-    after = row(booking)
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == CHANGED_BY_PURGE
-    assert after["nickname"] == after["email"] == after["municipality"] == after["needs"] == ""
-    assert after["token_hash"] is None
-    assert after["personal_data_erased_at"] == after["counted_at"] == now
-    # What is kept: the door code, status, size, anonymous facts, channel and history.
-    for name in ("code", "status", "party_size", "who", "residence", "first_time", "channel"):
-        assert after[name] == before[name]
-    assert after["checked_in_at"] is not None and after["created_at"] == before["created_at"]
+    assert purge_personal_data(now=now) == {"erased": 1, "counted": 1, "dates": 0}
+    # No row is left for the person: no door code, no check-in or booking time.
+    assert gone(booking)
+    assert not Booking.objects.filter(code=before["code"]).exists()
+    assert not OutgoingMail.objects.exists()
+    # What stays is one count in a combination, by fiscal year, month and organisation.
+    ward = site_tree.ward.pk
+    assert full_counters() == {
+        (2026, 5, "family-gathering", ward, "", "family", "outside", "", True, "web"): (1, 2)
+    }
+    assert AttendanceCounter.objects.get().organisation_name == site_tree.ward.title
+    held = OccurrenceCounter.objects.get()
+    assert (held.fiscal_year, held.month, held.category, held.organisation, held.held) == (
+        2026,
+        5,
+        "family-gathering",
+        ward,
+        1,
+    )
+    assert Occurrence.objects.get(pk=occurrence.pk).counted
 
 
 def test_only_dates_past_the_period_are_purged(site_tree):
@@ -136,10 +152,14 @@ def test_only_dates_past_the_period_are_purged(site_tree):
     move(old, ENDED)
     move(recent, days_after(ENDED, 10))
 
-    assert purge_personal_data(now=days_after(ENDED, 31)) == {"erased": 1, "counted": 1}
-    assert row(old_booking)["nickname"] == ""
+    assert purge_personal_data(now=days_after(ENDED, 31)) == {
+        "erased": 1,
+        "counted": 1,
+        "dates": 2,  # both dates have ended
+    }
+    assert gone(old_booking)
     assert row(recent_booking)["nickname"] == PERSONAL["nickname"]
-    assert row(recent_booking)["personal_data_erased_at"] is None
+    assert Occurrence.objects.get(pk=recent.pk).counted
 
 
 def test_counters_count_confirmed_bookings_by_who_residence_first_time_and_attendance(
@@ -173,7 +193,11 @@ def test_counters_count_confirmed_bookings_by_who_residence_first_time_and_atten
 
     move(occurrence, ENDED)
     move(lottery, ENDED)
-    assert purge_personal_data(now=days_after(ENDED, 31)) == {"erased": 9, "counted": 6}
+    assert purge_personal_data(now=days_after(ENDED, 31)) == {
+        "erased": 9,
+        "counted": 6,
+        "dates": 2,
+    }
 
     fy, family = 2026, "family-gathering"
     assert counters() == {
@@ -183,10 +207,8 @@ def test_counters_count_confirmed_bookings_by_who_residence_first_time_and_atten
         (fy, family, "", "", "", False): (1, 1),
         (fy, "lecture", winner.who, "outside", "", False): (1, 1),
     }
-    assert not Booking.objects.filter(personal_data_erased_at__isnull=True).exists()
-    not_counted = [cancelled.pk, waiting.pk, (second if winner == first else first).pk]
-    assert not Booking.objects.filter(pk__in=not_counted, counted_at__isnull=False).exists()
-    assert not Booking.objects.filter(pk__in=not_counted).exclude(nickname="").exists()
+    # Counted or not, every booking of those dates is gone.
+    assert not Booking.objects.exists()
 
 
 def test_fiscal_year_boundary_uses_the_tokyo_start_date(site_tree):
@@ -206,44 +228,72 @@ def test_fiscal_year_boundary_uses_the_tokyo_start_date(site_tree):
 
 def test_purging_twice_changes_nothing_more(event):
     _, occurrence = event
-    booking, _ = register(occurrence, party_size=3, who="self", residence="ward")
+    register(occurrence, party_size=3, who="self", residence="ward")
     register(occurrence, party_size=2, first_time=False)
     move(occurrence, ENDED)
     now = days_after(ENDED, 31)
-    assert purge_personal_data(now=now) == {"erased": 2, "counted": 2}
-    bookings = list(Booking.objects.order_by("pk").values())
-    mails = list(OutgoingMail.objects.order_by("pk").values())
-    totals = counters()
+    assert purge_personal_data(now=now) == {"erased": 2, "counted": 2, "dates": 1}
+    totals = full_counters()
+    held = list(OccurrenceCounter.objects.values())
 
-    assert purge_personal_data(now=now) == {"erased": 0, "counted": 0}
-    assert purge_personal_data(now=days_after(now, 400)) == {"erased": 0, "counted": 0}
-    assert list(Booking.objects.order_by("pk").values()) == bookings
-    assert list(OutgoingMail.objects.order_by("pk").values()) == mails
-    assert counters() == totals
+    nothing = {"erased": 0, "counted": 0, "dates": 0}
+    assert purge_personal_data(now=now) == nothing
+    assert purge_personal_data(now=days_after(now, 400)) == nothing
+    assert full_counters() == totals
+    assert list(OccurrenceCounter.objects.values()) == held
     assert sum(people for _, people in totals.values()) == 5
 
 
-def test_adds_to_existing_counters_and_never_counts_a_booking_twice(event):
+def test_adds_to_existing_counters(site_tree, event):
     _, occurrence = event
-    counted_before, _ = register(occurrence, who="self", residence="ward", first_time=True)
-    fresh, _ = register(occurrence, party_size=2, who="self", residence="ward", first_time=True)
-    Booking.objects.filter(pk=counted_before.pk).update(counted_at=ENDED)
-    AttendanceCounter.objects.create(
-        fiscal_year=2026,
-        category="family-gathering",
-        who="self",
-        residence="ward",
-        first_time="yes",
-        attended=False,
-        bookings=5,
-        people=9,
+    register(occurrence, party_size=2, who="self", residence="ward", first_time=True)
+    ward = site_tree.ward.pk
+    key = {
+        "fiscal_year": 2026,
+        "month": 5,
+        "category": "family-gathering",
+        "organisation": ward,
+        "co_hosts": "",
+        "who": "self",
+        "residence": "ward",
+        "first_time": "yes",
+        "attended": False,
+        "channel": "web",
+    }
+    AttendanceCounter.objects.create(**key, bookings=5, people=9)
+    OccurrenceCounter.objects.create(
+        fiscal_year=2026, month=5, category="family-gathering", organisation=ward, held=3
     )
     move(occurrence, ENDED)
 
-    assert purge_personal_data(now=days_after(ENDED, 31)) == {"erased": 2, "counted": 1}
-    assert counters() == {(2026, "family-gathering", "self", "ward", "yes", False): (6, 11)}
-    assert row(counted_before)["counted_at"] == ENDED  # its earlier count stands
-    assert row(counted_before)["nickname"] == "" and row(fresh)["nickname"] == ""
+    assert purge_personal_data(now=days_after(ENDED, 31)) == {
+        "erased": 1,
+        "counted": 1,
+        "dates": 1,
+    }
+    assert full_counters() == {tuple(key.values()): (6, 11)}
+    assert OccurrenceCounter.objects.get().held == 4
+
+
+def test_co_hosts_and_channel_are_kept_in_the_counters(site_tree):
+    from home.factories import OrganisationPageFactory
+
+    other = OrganisationPageFactory(parent=site_tree.partners, title="NPO あおば", slug="aoba")
+    event, occurrence = bookable_event(site_tree.ward, capacity=20)
+    event.co_hosts = [site_tree.family, other]
+    event.save_revision().publish()
+    register(occurrence, party_size=1, channel="phone", who="family")
+    register(occurrence, party_size=2, channel="walk_in", who="family")
+    move(occurrence, datetime.datetime(2027, 2, 14, 16, 0, tzinfo=TOKYO))
+
+    purge_personal_data(now=datetime.datetime(2027, 4, 1, tzinfo=TOKYO))
+    co_hosts = ",".join(str(pk) for pk in sorted([site_tree.family.pk, other.pk]))
+    common = (2026, 2, "family-gathering", site_tree.ward.pk, f",{co_hosts},", "family", "", "")
+    assert full_counters() == {
+        (*common, False, "phone"): (1, 1),
+        (*common, False, "walk_in"): (1, 2),
+    }
+    assert OccurrenceCounter.objects.get().co_hosts == f",{co_hosts},"
 
 
 def test_small_batches_give_the_same_result(event):
@@ -252,35 +302,34 @@ def test_small_batches_give_the_same_result(event):
         register(occurrence, party_size=size, who="family", residence="ward")
     move(occurrence, ENDED)
     result = purge_personal_data(now=days_after(ENDED, 31), batch_size=3)
-    assert result == {"erased": 4, "counted": 4}
+    assert result == {"erased": 4, "counted": 4, "dates": 1}
     assert counters() == {(2026, "family-gathering", "family", "ward", "", False): (4, 10)}
 
 
-def test_erases_addresses_and_bodies_in_the_outbox(site_tree):
+def test_deletes_the_mails_of_purged_bookings_only(site_tree):
     _, occurrence = bookable_event(site_tree.ward)
     _, later = bookable_event(site_tree.ward)
     booking, _ = register(occurrence, wants_reminder=True)
     other, _ = register(later, email="other@example.jp")
-    sent = OutgoingMail.objects.create(
+    OutgoingMail.objects.create(
         kind="confirmation",
         booking=booking,
         to="",
         subject="ご予約の受付",
         status=MailStatus.SENT,
         send_after=ENDED,
+        sent_at=ENDED,
     )
-    mails = OutgoingMail.objects.filter(booking=booking).exclude(pk=sent.pk)
+    mails = OutgoingMail.objects.filter(booking=booking)
     assert {m.kind for m in mails} == {"confirmation", "reminder"}
-    assert all(m.to == PERSONAL["email"] and PERSONAL["nickname"] in m.body for m in mails)
+    assert mails.filter(to=PERSONAL["email"]).count() == 2
     move(occurrence, ENDED)
     move(later, days_after(ENDED, 20))
 
     purge_personal_data(now=days_after(ENDED, 31))
-    for mail in OutgoingMail.objects.filter(booking=booking):
-        assert (mail.to, mail.body) == ("", "")
-        assert mail.subject  # neutral subjects carry nothing personal and are kept
-        # A queued mail without an address can never go out: it is closed, not retried.
-        assert mail.status in {MailStatus.SENT, MailStatus.SKIPPED}
+    # Sent or queued: no trace of when a message went to whom.
+    assert not OutgoingMail.objects.filter(booking_id=booking.pk).exists()
+    assert not OutgoingMail.objects.filter(booking__isnull=True).exists()
     kept = OutgoingMail.objects.get(booking=other)
     assert kept.to == "other@example.jp" and kept.body and kept.status == MailStatus.QUEUED
 
@@ -310,9 +359,9 @@ def test_retention_days_setting_is_honoured(settings, event):
 
     settings.BOOKING_RETENTION_DAYS = 7
     assert retention_days() == 7
-    assert purge_personal_data(now=days_after(ENDED, 6)) == {"erased": 0, "counted": 0}
-    assert purge_personal_data(now=days_after(ENDED, 8)) == {"erased": 1, "counted": 1}
-    assert row(booking)["email"] == ""
+    assert purge_personal_data(now=days_after(ENDED, 6))["erased"] == 0
+    assert purge_personal_data(now=days_after(ENDED, 8))["erased"] == 1
+    assert gone(booking)
 
 
 def test_retention_days_must_be_a_sensible_number(settings):
@@ -332,7 +381,6 @@ def test_pending_erasure_summary(event):
     now = days_after(ENDED, 5)
     assert pending_erasure_summary(page, now=now) == {
         "held": 2,
-        "erased": 0,
         "next_erasure": datetime.date(2026, 6, 9),
         "overdue": False,
     }
@@ -341,7 +389,6 @@ def test_pending_erasure_summary(event):
     purge_personal_data(now=days_after(ENDED, 31))
     assert pending_erasure_summary(page, now=now) == {
         "held": 0,
-        "erased": 2,
         "next_erasure": None,
         "overdue": False,
     }
@@ -355,14 +402,15 @@ def test_the_command_erases_and_prints_only_counts(event):
 
     call_command("purge_personal_data", stdout=out, stderr=err)
     output = out.getvalue() + err.getvalue()
-    assert "1 件の個人情報を消去しました" in output and "1 件を匿名の集計に加えました" in output
+    assert "予約 1 件を個人情報ごと削除しました" in output
+    assert "1 件を匿名の集計に加えました" in output
     for value in (*PERSONAL.values(), booking.code):
         assert value not in output
-    assert row(booking)["nickname"] == ""
+    assert gone(booking)
 
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
-    assert "0 件の個人情報を消去しました" in out.getvalue()
+    assert "予約 0 件を個人情報ごと削除しました" in out.getvalue()
 
 
 def test_the_command_can_hand_the_work_to_the_task_worker(event):
@@ -373,7 +421,7 @@ def test_the_command_can_hand_the_work_to_the_task_worker(event):
     call_command("purge_personal_data", "--enqueue", stdout=out)  # immediate backend in tests
     assert "キューに追加しました" in out.getvalue()
     assert PERSONAL["nickname"] not in out.getvalue()
-    assert row(booking)["personal_data_erased_at"] is not None
+    assert gone(booking)
 
 
 def test_the_task_returns_only_counts(event):
@@ -381,7 +429,7 @@ def test_the_task_returns_only_counts(event):
     register(occurrence)
     move(occurrence, timezone.now() - datetime.timedelta(days=40))
     result = purge_personal_data_task.enqueue()
-    assert result.return_value == {"erased": 1, "counted": 1}
+    assert result.return_value == {"erased": 1, "counted": 1, "dates": 1}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -415,3 +463,27 @@ def test_concurrent_purges_neither_lose_nor_double_counts(site_tree):
     assert sum(r["erased"] for r in results) == 12, (connection.vendor, results)
     assert sum(r["counted"] for r in results) == 12
     assert counters() == {(2026, "family-gathering", "family", "ward", "", False): (12, 24)}
+
+
+def test_an_appointment_booking_is_counted_and_deleted_and_its_slot_stays(site_tree):
+    """A booking points at its slot (the slot is PROTECTed from deletion while booked),
+    never the other way round: deleting the booking is always allowed."""
+    from events.bookings.models import AppointmentSlot
+
+    _, occurrence = bookable_event(
+        site_tree.ward,
+        booking_mode="appointment",
+        capacity=None,
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 0),
+        category=category("holiday-consultation"),
+    )
+    slot = AppointmentSlot.objects.filter(occurrence=occurrence).order_by("start").first()
+    assert slot is not None
+    booking, _ = register(occurrence, slot_id=slot.pk, party_size=2, who="family")
+    move(occurrence, ENDED)
+
+    assert purge_personal_data(now=days_after(ENDED, 31))["counted"] == 1
+    assert gone(booking)
+    assert AppointmentSlot.objects.filter(pk=slot.pk).exists()
+    assert counters() == {(2026, "holiday-consultation", "family", "", "", False): (1, 2)}
