@@ -7,6 +7,8 @@ pages share them without importing each other.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .schedules import TOKYO
+
 # CSS colour names only: calendar clients take COLOR as a CSS3 colour name (RFC 7986).
 CATEGORY_COLOURS = [
     ("teal", _("Teal")),
@@ -111,3 +113,24 @@ def location_text(mode, name="", address=""):
     if mode == AttendanceMode.HYBRID:
         return f"{text}（オンライン参加も可）" if text else ONLINE_LABEL
     return text
+
+
+class OccurrenceReading:
+    """How a date reads, for anything with ``start``, ``end`` and ``status``: the stored
+    ``Occurrence`` rows and the dates a draft's schedule gives, so templates take either."""
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(TOKYO)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(TOKYO)
+
+    @property
+    def is_cancelled(self):
+        return self.status == OccurrenceStatus.CANCELLED
+
+    @property
+    def is_moved(self):
+        return self.status == OccurrenceStatus.MOVED

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .choices import ExceptionKind, OccurrenceStatus
+from .choices import ExceptionKind, OccurrenceReading, OccurrenceStatus
 from .models.records import Occurrence
 from .schedules import TOKYO, OccurrenceTime, expand
 
@@ -27,7 +27,7 @@ def horizon_days():
 
 
 @dataclass(frozen=True)
-class PlannedOccurrence:
+class PlannedOccurrence(OccurrenceReading):
     """One date as it will be shown: the rule's time with its exception applied."""
 
     original_date: datetime.date
@@ -38,23 +38,6 @@ class PlannedOccurrence:
     note: str = ""
     venue_name: str = ""
     venue_address: str = ""
-
-    # The same reading interface as ``Occurrence`` rows, so templates take either.
-    @property
-    def local_start(self):
-        return self.start.astimezone(TOKYO)
-
-    @property
-    def local_end(self):
-        return self.end.astimezone(TOKYO)
-
-    @property
-    def is_cancelled(self):
-        return self.status == OccurrenceStatus.CANCELLED
-
-    @property
-    def is_moved(self):
-        return self.status == OccurrenceStatus.MOVED
 
 
 def apply_exceptions(times: list[OccurrenceTime], exceptions) -> list[PlannedOccurrence]:

@@ -1,13 +1,11 @@
 """Registration from the public web form: abuse limits first, then the booking service.
 Also the headers every page behind a secret booking link carries."""
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from ..clientaddr import address_group
+from ..ratelimits import exceeded
 from .registration import register
 
 # Booking attempts per window (seconds); ``BOOKING_RATE_LIMITS`` in the settings overrides
@@ -42,20 +40,6 @@ def private(response):
     return response
 
 
-def _count(scope, kind, value, window):
-    """One more attempt under (scope, kind, value) in a window of ``window`` seconds; the
-    count so far. Keys are hashed with the secret key, so no address appears in the
-    cache; when the cache is down its fail-open backend counts nothing."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{kind}:{value}".encode()).hexdigest()
-    key = f"{scope}-rate:{kind}:{digest}"
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        return 1
-
-
 def _rate_limited(request, occurrence):
     """Count one booking attempt against each limit; True when any is exceeded."""
     limits = {**RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
@@ -65,8 +49,7 @@ def _rate_limited(request, occurrence):
         "address": group,
         "site": "",
     }
-    counts = {kind: _count("booking", kind, value, limits[kind][1]) for kind, value in keys.items()}
-    return any(counts[kind] > limits[kind][0] for kind in keys)
+    return bool(exceeded("booking", keys, limits))
 
 
 def book_from_web(request, occurrence, data):
@@ -94,6 +77,4 @@ def over_limits(scope, request, email, limits):
     """Count one attempt at ``scope`` (e.g. "recovery") from this client address (behind
     the trusted proxies) and for this e-mail address; True when either has gone over its
     ``limits`` (``{"ip": (attempts, seconds), "email": (…)}``)."""
-    values = {"ip": address_group(request), "email": email.lower()}
-    counts = {kind: _count(scope, kind, value, limits[kind][1]) for kind, value in values.items()}
-    return any(counts[kind] > limits[kind][0] for kind in values)
+    return bool(exceeded(scope, {"ip": address_group(request), "email": email.lower()}, limits))

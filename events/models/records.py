@@ -14,9 +14,15 @@ from wagtail.snippets.models import register_snippet
 
 from home.text import single_line_errors
 
-from ..choices import CATEGORY_COLOURS, AttendanceMode, OccurrenceStatus, location_text
+from ..choices import (
+    CATEGORY_COLOURS,
+    AttendanceMode,
+    OccurrenceReading,
+    OccurrenceStatus,
+    location_text,
+)
 from ..schedule_text import format_range_ja
-from ..schedules import TOKYO, planned_time
+from ..schedules import planned_time
 
 
 class EventCategory(models.Model):
@@ -97,7 +103,7 @@ class OccurrenceQuerySet(models.QuerySet):
         ).prefetch_related("event__co_hosts")
 
 
-class Occurrence(models.Model):
+class Occurrence(OccurrenceReading, models.Model):
     """One concrete date of an event, materialised for a rolling horizon.
 
     The calendar, the feeds and bookings read this table. Rows come from an event page's
@@ -191,22 +197,6 @@ class Occurrence(models.Model):
     @property
     def display_title(self):
         return self.event.title if self.event_id else self.title
-
-    @property
-    def local_start(self):
-        return self.start.astimezone(TOKYO)
-
-    @property
-    def local_end(self):
-        return self.end.astimezone(TOKYO)
-
-    @property
-    def is_cancelled(self):
-        return self.status == OccurrenceStatus.CANCELLED
-
-    @property
-    def is_moved(self):
-        return self.status == OccurrenceStatus.MOVED
 
     # The venue of this date: a date moved to another venue carries its own name and
     # address; otherwise the event's. The one place where that rule is written.

@@ -40,6 +40,7 @@ EVENTS_LAYERS = {
     "events.importers.models": RECORDS,
     "events.occurrences": SERVICES,
     "events.public_urls": SERVICES,
+    "events.ratelimits": SERVICES,
     "events.statistics": SERVICES,
     "events.statistics.figures": SERVICES,
     "events.statistics.report": SERVICES,
