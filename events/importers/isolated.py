@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -49,12 +50,26 @@ def parse_isolated(data, window_start, window_end, limits=None, memory_mb=1024, 
     try:
         answer = json.loads(finished.stdout)
     except ValueError:
-        if b"MemoryError" in finished.stderr:  # ran out while failing: nothing was written
-            raise Rejected("too_big") from None
-        raise Rejected("crashed", f"exit {finished.returncode}") from None
+        raise Rejected(*_why_it_stopped(finished)) from None
     if not answer.get("ok"):
         raise Rejected(answer.get("code", "crashed"), answer.get("detail", ""))
     return result_from_json(answer["result"])
+
+
+# What a child that ran out of memory may leave on stderr before dying without an answer
+# (Python's MemoryError, or a C library that could not allocate while loading).
+OUT_OF_MEMORY = (b"MemoryError", b"Cannot allocate memory", b"out of memory", b"bad_alloc")
+
+
+def _why_it_stopped(finished):
+    """``(code, detail)`` for a child that wrote no answer."""
+    if finished.returncode == -signal.SIGXCPU:
+        return "too_slow", "cpu"
+    if finished.returncode == -signal.SIGKILL or any(
+        word in finished.stderr for word in OUT_OF_MEMORY
+    ):
+        return "too_big", "memory"
+    return "crashed", f"exit {finished.returncode}"
 
 
 def result_to_json(result: ParseResult, stats=None):

@@ -28,8 +28,6 @@ import re
 import warnings
 from pathlib import Path
 
-from django.conf import settings
-
 import icalendar
 import pytest
 import recurring_ical_events
@@ -49,12 +47,9 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def corpus_root():
-    """``../shared/corpus/ics`` beside the project (also from a worktree one level down)."""
-    base = Path(settings.BASE_DIR)
-    for shared in (base.parent / "shared", base.parent.parent / "shared"):
-        if (shared / "corpus" / "ics").is_dir():
-            return shared / "corpus" / "ics"
-    pytest.fail("The shared corpus of iCalendar files (../shared/corpus/ics) is missing.")
+    """The real-world calendar files kept with the tests (tests/importers/corpus/, taken
+    from the icalendar library's test suite; see its README and licence)."""
+    return Path(__file__).resolve().parent / "corpus"
 
 
 def corpus_files():
