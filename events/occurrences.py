@@ -182,8 +182,11 @@ def materialise(event, now=None) -> Materialised:
     result = _retire(existing.values(), reason)
     Occurrence.objects.bulk_create(to_create)
     if to_update:
+        # When the row was written (``bulk_update`` skips auto_now), not the ``now`` the
+        # dates were computed for: feeds tell changed rows by it (``events.feeds.facts``).
+        written = timezone.now()
         for row in to_update:
-            row.updated_at = now
+            row.updated_at = written
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
     result.created, result.updated = len(to_create), len(to_update)
     result.changed = [*to_update, *result.changed]

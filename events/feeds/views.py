@@ -22,13 +22,9 @@ def _site_name(request):
     return site.site_name if site and site.site_name else "ibasho"
 
 
-def _respond(request, info, occurrences):
-    return cached_document(
-        request,
-        info.path,
-        lambda: build_calendar(info, occurrences),
-        CONTENT_TYPE,
-    )
+def _respond(request, info, rows):
+    """A feed of our own events' ``rows`` (no imported dates)."""
+    return cached_document(request, info.path, lambda: build_calendar(info, rows), CONTENT_TYPE)
 
 
 def all_events_feed(request):
@@ -55,10 +51,10 @@ def _build_all(request, form):
         description="ひきこもり支援の相談会・家族交流会・講演会などの予定です。",
         path=links.all_events_path(query),
     )
-    occurrences = Occurrence.objects.visible()
+    rows, imported = Occurrence.objects.of_visible_events(), Occurrence.objects.imported()
     if form is not None:
-        occurrences = form.filter(occurrences)
-    return build_calendar(info, occurrences)
+        rows, imported = form.filter(rows), form.filter(imported)
+    return build_calendar(info, rows, imported)
 
 
 def category_feed(request, slug):
@@ -69,8 +65,8 @@ def category_feed(request, slug):
         path=links.category_path(category),
         colour=category.colour,
     )
-    occurrences = Occurrence.objects.visible().filter(event__category=category)
-    return _respond(request, info, occurrences)
+    rows = Occurrence.objects.of_visible_events().filter(event__category=category)
+    return _respond(request, info, rows)
 
 
 def organisation_feed(request, organisation):
@@ -83,8 +79,8 @@ def organisation_feed(request, organisation):
         path=links.organisation_path(org),
     )
     hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
-    occurrences = Occurrence.objects.visible().filter(event__in=hosted.values("pk"))
-    return _respond(request, info, occurrences)
+    rows = Occurrence.objects.of_visible_events().filter(event__in=hosted.values("pk"))
+    return _respond(request, info, rows)
 
 
 def event_feed(request, organisation, event):
@@ -101,4 +97,4 @@ def event_feed(request, organisation, event):
         description=page.summary,
         path=links.event_path(page),
     )
-    return _respond(request, info, Occurrence.objects.visible().filter(event=page))
+    return _respond(request, info, Occurrence.objects.of_visible_events().filter(event=page))

@@ -1,0 +1,269 @@
+"""What a feed reads about its events and their dates, in a few queries and without model
+instances, and the key under which each event's VEVENT text is cached.
+
+An ``EventPage`` instance costs about six times its bare values (a page model has a hundred
+fields and a modelcluster), and a feed of a thousand events has forty thousand dates. So
+events are read with ``values_list`` into ``EventFacts``, and rows into tuples, then
+``FeedRow`` for the few that become VEVENTs of their own. Both borrow the models' own
+properties (the audience's wording, the reassurance badges, where a date takes place), so
+each rule stays written once, on the model.
+
+An event's text depends only on its facts (every value read here), on its rows in the
+window, and on the site's address. Rows change only through ``events.occurrences``, which
+stamps ``updated_at``; so the number of rows, their first and last dates and their latest
+change, counted by the database in one grouped query, tell whether any row changed. The
+key is a digest of all of that: a rebuild after one event changed builds that one event.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import connections
+from django.db.models import Count, Max, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from ..models import EventPage, Occurrence
+
+FORMAT = "1"  # part of every key: change it when the text of a VEVENT changes form
+
+# The page's own fields that the borrowed properties and ``vevents`` read.
+EVENT_FIELDS = (
+    "pk",
+    "title",
+    "summary",
+    "url_path",
+    "last_published_at",
+    "latest_revision_created_at",
+    "audience",
+    "women_only",
+    "mothers_only",
+    "all_municipalities_welcome",
+    "join_late_leave_early",
+    "no_need_to_talk",
+    "camera_off_ok",
+    "anonymous_ok",
+    "booking_mode",
+    "attendance_mode",
+    "venue_name",
+    "venue_address",
+    "fee",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "all_day",
+    "skip_public_holidays",
+    "skip_year_end",
+    "only_weekends_and_holidays",
+)
+# Read beside them: the rule as stored (parsed only when the text is built), the category's
+# name, the host's name, address and path, and the SEQUENCE.
+RELATED_FIELDS = (
+    "rule_text",
+    "category__name",
+    "host_id",
+    "host__title",
+    "host__email",
+    "host__url_path",
+    "feed_state__sequence",
+)
+ROW_FIELDS = (
+    "event_id",
+    "original_date",
+    "start",
+    "end",
+    "all_day",
+    "status",
+    "note",
+    "venue_name",
+    "venue_address",
+)
+IMPORTED_FIELDS = (
+    "pk",
+    "external_uid",
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "status",
+    "venue_name",
+    "url",
+    "updated_at",
+)
+_RECURRENCE = EventPage._meta.get_field("recurrence")
+_LAST_PUBLISHED = EVENT_FIELDS.index("last_published_at")
+UTC = datetime.UTC
+
+
+def _aware(moment):
+    """A datetime from ``driver_rows``: SQLite's come naive, in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+class HostFacts:
+    __slots__ = ("title", "email", "url_path")
+
+    def __init__(self, title, email, url_path):
+        self.title, self.email, self.url_path = title, email, url_path
+
+
+class EventFacts:
+    """An event as the feeds read it: its values, with the event page's properties."""
+
+    __slots__ = (*EVENT_FIELDS, "rule_text", "category_name", "host", "sequence", "_rule")
+
+    get_audience_display = EventPage.__dict__["get_audience_display"]
+    audience_label = EventPage.audience_label
+    audience_rules = EventPage.audience_rules
+    reassurances = EventPage.reassurances
+    location_text = EventPage.location_text
+    is_free = EventPage.is_free
+    schedule = EventPage.schedule
+
+    def __init__(self, values):
+        for name, value in zip(EVENT_FIELDS, values, strict=False):
+            setattr(self, name, value)
+        self.last_published_at = _aware(self.last_published_at)
+        self.latest_revision_created_at = _aware(self.latest_revision_created_at)
+        rule_text, self.category_name, host_id, title, email, url_path, sequence = values[
+            len(EVENT_FIELDS) :
+        ]
+        self.rule_text = rule_text
+        self.host = HostFacts(title, email, url_path) if host_id is not None else None
+        self.sequence = sequence or 0
+
+    @property
+    def recurrence(self):
+        try:
+            return self._rule
+        except AttributeError:
+            self._rule = _RECURRENCE.to_python(self.rule_text)
+            return self._rule
+
+    @property
+    def stamp(self):
+        """DTSTAMP and LAST-MODIFIED: the last publish, so the same data gives the same
+        bytes."""
+        return self.last_published_at or self.latest_revision_created_at or timezone.now()
+
+
+class FeedRow:
+    """One ``Occurrence`` row that becomes a VEVENT: its venue is the row's own when it
+    was moved, else its event's (``Occurrence``'s rule, borrowed)."""
+
+    __slots__ = (*ROW_FIELDS, "event")
+
+    location_text = Occurrence.location_text
+    venue_name_shown = Occurrence.venue_name_shown
+    venue_address_shown = Occurrence.venue_address_shown
+    attendance_mode = Occurrence.attendance_mode
+
+    def __init__(self, event, values):
+        self.event = event
+        (
+            self.event_id,
+            self.original_date,
+            start,
+            end,
+            self.all_day,
+            self.status,
+            self.note,
+            self.venue_name,
+            self.venue_address,
+        ) = values
+        if start.tzinfo is None:  # SQLite, read by ``driver_rows``
+            start, end = start.replace(tzinfo=UTC), end.replace(tzinfo=UTC)
+        self.start, self.end = start, end
+
+
+class ImportedRow:
+    __slots__ = IMPORTED_FIELDS
+
+    def __init__(self, values):
+        for name, value in zip(IMPORTED_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+def row_groups(rows):
+    """``{event id: (count, latest change)}`` of the rows of each event, counted by the
+    database. Within one day's window, rows come, go and change only with a new
+    ``updated_at`` or a new count (``events.occurrences`` stamps every write)."""
+    groups = rows.order_by().values_list("event_id")
+    return {
+        event_id: (count, changed)
+        for event_id, count, changed in groups.annotate(Count("pk"), Max("updated_at"))
+    }
+
+
+def event_values(ids):
+    """``{event id: values}`` for ``EventFacts`` (and for the keys), one query."""
+    values = (
+        EventPage.objects.filter(pk__in=ids)
+        .annotate(rule_text=Cast("recurrence", TextField()))
+        .values_list(*EVENT_FIELDS, *RELATED_FIELDS)
+    )
+    return {row[0]: row for row in driver_rows(values)}
+
+
+def last_published(values):
+    return _aware(values[_LAST_PUBLISHED])
+
+
+@dataclass(frozen=True)
+class KeyScope:
+    """What every event's text in a feed shares: the site and the day's window."""
+
+    site: object
+    window: tuple
+
+    @cached_property
+    def prefix(self):
+        facts = (FORMAT, self.site.base_url, self.site.root_path, *self.window)
+        return hashlib.sha256(repr(facts).encode()).hexdigest()[:16]
+
+
+def key_scope(site, window):
+    return KeyScope(site, tuple(window))
+
+
+def text_key(scope, values, group):
+    """The cache key of an event's VEVENT text: a digest of everything it is made of."""
+    digest = hashlib.sha256(repr((values, group)).encode()).hexdigest()[:40]
+    return f"feed-vevent:{scope.prefix}:{values[0]}:{digest}"
+
+
+def rows_of(rows, event_ids, all_events):
+    """``{event id: [row tuples]}`` ordered by start, for ``event_ids`` (or for every event
+    when ``all_events``: one query either way)."""
+    if not all_events:
+        rows = rows.filter(event_id__in=event_ids)
+    by_event = {}
+    for values in driver_rows(rows.order_by("event_id", "start", "pk").values_list(*ROW_FIELDS)):
+        by_event.setdefault(values[0], []).append(values)
+    return by_event
+
+
+def driver_rows(queryset):
+    """The rows of a ``values_list`` queryset as the database driver returns them.
+
+    Django converts every value after the driver has: on SQLite the driver has already
+    parsed dates and datetimes (Django registers its parsers with ``sqlite3``), and Django
+    parses them again and attaches UTC, which for the forty thousand dates of a large feed
+    costs more than writing the feed. PostgreSQL's driver returns the same values as
+    Django; SQLite's datetimes come naive, in UTC as Django stores them: ``FeedRow`` makes
+    them aware."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def imported_rows(rows):
+    """Dates imported from partners' feeds (no page of ours), in order."""
+    values = rows.order_by("start", "pk").values_list(*IMPORTED_FIELDS)
+    return [ImportedRow(v) for v in values]
