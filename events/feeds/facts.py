@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
@@ -257,7 +258,10 @@ def driver_rows(queryset):
     costs more than writing the feed. PostgreSQL's driver returns the same values as
     Django; SQLite's datetimes come naive, in UTC as Django stores them: ``FeedRow`` makes
     them aware."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -1,6 +1,7 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -10,9 +11,9 @@ from home.models import OrganisationPage
 
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
-from . import links
+from . import links, purge
 from .http import cached_document
-from .ics import FeedInfo, build_calendar
+from .ics import FeedInfo, build_calendar, feed_window
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -22,22 +23,29 @@ def _site_name(request):
     return site.site_name if site and site.site_name else "ibasho"
 
 
+def _cached(request, path, build, **kwargs):
+    """The feed at ``path`` from the cache: built again with every change and every day
+    (its window moves at midnight)."""
+    key = f"{path} {feed_window()[0].date().isoformat()}"
+    return cached_document(request, key, build, CONTENT_TYPE, **kwargs)
+
+
 def _respond(request, info, rows):
     """A feed of our own events' ``rows`` (no imported dates)."""
-    return cached_document(request, info.path, lambda: build_calendar(info, rows), CONTENT_TYPE)
+    return _cached(request, info.path, lambda: build_calendar(info, rows))
 
 
 def all_events_feed(request):
     """Every public event, narrowed by the same filters as /events/. Unfiltered (what
-    most clients poll), nothing is queried before the cache answers."""
+    most clients poll), nothing is queried before the cache answers. A filtered address
+    may be kept by a CDN only once it is noted for purging (``purge``)."""
     if not request.GET:
-        return cached_document(
-            request, links.all_events_path(), lambda: _build_all(request, None), CONTENT_TYPE
-        )
+        return _cached(request, links.all_events_path(), lambda: _build_all(request, None))
     form = EventFilterForm(request.GET)
     query = form.query_string(on=None)
     path = links.all_events_path(query)
-    return cached_document(request, path, lambda: _build_all(request, form), CONTENT_TYPE)
+    s_maxage = purge.filtered_s_maxage(settings.BASE_URL + request.get_full_path())
+    return _cached(request, path, lambda: _build_all(request, form), s_maxage=s_maxage)
 
 
 def _build_all(request, form):
