@@ -35,6 +35,7 @@ class HomePage(Page):
         "ibasho.IbashoIndexPage",
         "home.OrganisationIndexPage",
         "home.StandardPage",
+        "events.CalendarSharePage",
     ]
     max_count = 1
 

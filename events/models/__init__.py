@@ -8,6 +8,7 @@ from ..choices import AttendanceMode, Audience, BookingMode, ExceptionKind, Occu
 from .index import EventIndexPage
 from .pages import EventException, EventPage
 from .records import LONGEST_EVENT, EventCategory, EventFeedState, Occurrence, OccurrenceQuerySet
+from .share import CalendarSharePage
 
 __all__ = [
     "LONGEST_EVENT",
@@ -17,6 +18,7 @@ __all__ = [
     "Audience",
     "Booking",
     "BookingMode",
+    "CalendarSharePage",
     "EventCategory",
     "EventException",
     "EventFeedState",
