@@ -123,25 +123,21 @@ def _series(event, values, site):
     if not dates:
         return None
     first, last = schedule.on(dates[0]), schedule.on(dates[-1])
-    # Planned starts in the rows' own form: SQLite's come naive, in UTC (``driver_rows``).
-    start_time, duration = first.start.timetz(), first.end - first.start
-    if values[0][START].tzinfo is None:
-        offset = first.start.utcoffset()
-        start_time = (datetime.datetime.combine(first.start.date(), start_time) - offset).time()
-        shift = datetime.timedelta(days=1) if first.start.time() < start_time else ZERO
-    else:
-        shift = ZERO
+    start_time, shift, duration = _planned_start(first, values[0][START])
     by_date = {row[DATE]: row for row in values}
     exdates, changed = [], set()
+    parse, combine = datetime.datetime.fromisoformat, datetime.datetime.combine
     for day in dates:  # forty thousand in a large feed: kept lean
         row = by_date.get(day)
         if row is None or row[STATUS] == CANCELLED:
             exdates.append(day)
-        elif (
+            continue
+        start = parse(row[START])
+        if (
             row[STATUS] == MOVED
             or row[NOTE]
-            or row[START] != datetime.datetime.combine(day, start_time) - shift
-            or row[END] - row[START] != duration
+            or start != combine(day, start_time) - shift
+            or parse(row[END]) - start != duration
         ):
             exdates.append(day)
             changed.add(day)
@@ -163,6 +159,18 @@ def _series(event, values, site):
         if row[DATE] not in rule_days or row[DATE] in changed
     ]
     return master + b"".join(extras)
+
+
+def _planned_start(first, sample):
+    """``(time, shift, duration)`` such that ``combine(day, time) - shift`` is the rule's
+    start on ``day`` in the form the rows' start text reads in (``sample``): aware where
+    the database gives an offset (PostgreSQL), naive UTC where it does not (SQLite), so
+    that no row needs converting."""
+    duration = first.end - first.start
+    if datetime.datetime.fromisoformat(sample).tzinfo is not None:
+        return first.start.timetz(), ZERO, duration
+    utc = first.start.astimezone(UTC).replace(tzinfo=None)
+    return utc.time(), datetime.timedelta(days=(first.start.date() - utc.date()).days), duration
 
 
 def _weekend_days(event, rule):
