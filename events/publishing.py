@@ -91,18 +91,21 @@ def restriction_changed(restriction):
     page = Page.objects.filter(pk=restriction.page_id).first()
     if page is None:  # deleted with its page: its events went first (``event_deleted``)
         invalidate_documents()
-        return
-    page_changed(page, inclusive=True)
+    elif isinstance(page.specific_deferred, OrganisationPage):
+        organisation_changed(page.specific_deferred)
+    else:
+        feeds_changed(EventPage.objects.descendant_of(page, inclusive=True))
 
 
-def page_changed(page, inclusive=False):
-    """Any other page published, unpublished, moved or restricted: the feeds of the
-    events under it (their addresses or their visibility may have changed)."""
-    events = EventPage.objects.descendant_of(page, inclusive=inclusive)
+def page_changed(page):
+    """Any other page published, unpublished or moved: the feeds of the events under it
+    (their addresses or their visibility may have changed). A site's root page is left
+    out: its slug is in no address, and editing the home page must not purge every feed."""
+    events = EventPage.objects.descendant_of(page)
     page = page.specific_deferred
     if isinstance(page, OrganisationPage):
         organisation_changed(page)
-    elif events.exists():
+    elif not page.is_site_root() and events.exists():
         feeds_changed(events)
     else:
         invalidate_documents()

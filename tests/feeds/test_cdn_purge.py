@@ -208,3 +208,29 @@ def test_without_a_cdn_nothing_is_noted_or_purged(client, site_tree, committed):
     with committed() as callbacks:
         event.save_revision().publish()
     assert not [c for c in callbacks if "purge" in getattr(c, "__qualname__", "")]
+
+
+def test_making_an_event_private_purges_its_feeds(client, site_tree, cdn, committed):
+    from wagtail.models import PageViewRestriction
+
+    event = publish_event(site_tree.ward, slug="talk", start_date=soon())
+    filtered, _ = serve(client, "/events/calendar.ics?category=family-gathering")
+    cdn.clear()
+    with committed():
+        PageViewRestriction.objects.create(page=event, restriction_type="password", password="x")
+    assert {
+        f"{BASE}/events/calendar.ics",
+        f"{BASE}/partners/toshima-ward/calendar.ics",
+        f"{BASE}/partners/toshima-ward/talk/calendar.ics",
+        filtered,
+    } <= set(cdn)
+
+
+def test_editing_the_home_page_purges_no_feed(client, site_tree, cdn, committed):
+    publish_event(site_tree.ward, slug="talk", start_date=soon())
+    serve(client, "/events/calendar.ics?category=family-gathering")
+    cdn.clear()
+    with committed():
+        site_tree.home.intro = "ようこそ。"
+        site_tree.home.save_revision().publish()
+    assert not [url for url in cdn if url.endswith(".ics") or "calendar.ics?" in url]
