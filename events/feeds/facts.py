@@ -9,10 +9,11 @@ properties (the audience's wording, the reassurance badges, where a date takes p
 each rule stays written once, on the model.
 
 An event's text depends only on its facts (every value read here), on its rows in the
-window, and on the site's address. Rows change only through ``events.occurrences``, which
-stamps ``updated_at``; so the number of rows, their first and last dates and their latest
-change, counted by the database in one grouped query, tell whether any row changed. The
-key is a digest of all of that: a rebuild after one event changed builds that one event.
+window, and on the site's address. The window moves a whole day at a time, and within a day
+rows change only through ``events.occurrences``, which stamps ``updated_at`` with the time of
+each write; so the number of an event's rows in the window and their latest change, counted
+by the database in one grouped query, tell whether any of them changed. The key is a digest
+of all of that and of the day: a rebuild after one event changed writes that one event.
 """
 
 import datetime

@@ -69,3 +69,29 @@ def test_awkward_text_round_trips_through_icalendar(client, site_tree):
     assert "会場変更; 詳しくは, ページで" in str(moved["DESCRIPTION"])
     for line in body.split(b"\r\n"):
         assert len(line) <= 75
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"audience": "family", "mothers_only": True, "fee": 500, "booking_mode": "first_come"},
+        {"women_only": True, "attendance_mode": "hybrid", "all_municipalities_welcome": False},
+        {"attendance_mode": "online", "no_need_to_talk": False, "all_day": True},
+    ],
+)
+def test_event_facts_say_what_the_event_page_says(site_tree, fields):
+    """The feeds read events as values and borrow the page's properties: they must give
+    what the page itself gives."""
+    from events.feeds.facts import EventFacts, event_values
+    from events.models import EventPage
+
+    event = publish_event(site_tree.ward, start_date=D(2026, 12, 5), **fields)
+    page = EventPage.objects.get(pk=event.pk)
+    facts = EventFacts(event_values([page.pk])[page.pk])
+    for name in ("audience_label", "location_text", "is_free", "schedule"):
+        assert getattr(facts, name) == getattr(page, name), name
+    for name in ("audience_rules", "reassurances"):
+        assert [str(x) for x in getattr(facts, name)] == [str(x) for x in getattr(page, name)]
+    assert facts.stamp == page.last_published_at
+    assert facts.host.title == page.host.title and facts.category_name == page.category.name
