@@ -9,11 +9,12 @@ properties (the audience's wording, the reassurance badges, where a date takes p
 each rule stays written once, on the model.
 
 An event's text depends only on its facts (every value read here), on its rows in the
-window, and on the site's address. The window moves a whole day at a time, and within a day
-rows change only through ``events.occurrences``, which stamps ``updated_at`` with the time of
-each write; so the number of an event's rows in the window and their latest change, counted
-by the database in one grouped query, tell whether any of them changed. The key is a digest
-of all of that and of the day: a rebuild after one event changed writes that one event.
+window, and on the site's address. The window moves a whole day at a time, and rows change
+only through ``events.occurrences``, which stamps the event's ``rows_changed_at`` with each
+change; so that stamp and the number of the event's rows in the window (counted by the
+database in one grouped query on the (event, start) index) tell whether any of them
+changed. The key is a digest of all of that and of the day: a rebuild after one event
+changed writes that one event.
 """
 
 import datetime
@@ -23,7 +24,7 @@ from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Max, TextField
+from django.db.models import Count, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -71,6 +72,7 @@ RELATED_FIELDS = (
     "host__email",
     "host__url_path",
     "feed_state__sequence",
+    "rows_changed_text",
 )
 ROW_FIELDS = (
     "event_id",
@@ -131,7 +133,7 @@ class EventFacts:
         # Read as text (see ``event_values``).
         self.last_published_at = _moment(self.last_published_at)
         self.latest_revision_created_at = _moment(self.latest_revision_created_at)
-        rule_text, self.category_name, host_id, title, email, url_path, sequence = values[
+        rule_text, self.category_name, host_id, title, email, url_path, sequence, _rows = values[
             len(EVENT_FIELDS) :
         ]
         self.rule_text = rule_text
@@ -189,14 +191,8 @@ class ImportedRow:
 
 
 def row_groups(rows):
-    """``{event id: (count, latest change)}`` of the rows of each event, counted by the
-    database. Within one day's window, rows come, go and change only with a new
-    ``updated_at`` or a new count (``events.occurrences`` stamps every write)."""
-    groups = rows.order_by().values_list("event_id")
-    return {
-        event_id: (count, changed)
-        for event_id, count, changed in groups.annotate(Count("pk"), Max("updated_at"))
-    }
+    """``{event id: number of its rows}``, counted by the database."""
+    return dict(rows.order_by().values_list("event_id").annotate(Count("pk")))
 
 
 def event_values(ids):
@@ -207,15 +203,19 @@ def event_values(ids):
     columns = [f"{name}_text" if name in _AS_TEXT else name for name in EVENT_FIELDS]
     values = (
         EventPage.objects.filter(pk__in=ids)
-        .annotate(rule_text=Cast("recurrence", TextField()))
+        .annotate(
+            rule_text=Cast("recurrence", TextField()),
+            rows_changed_text=Cast("feed_state__rows_changed_at", TextField()),
+        )
         .annotate(**{f"{name}_text": expression for name, expression in as_text.items()})
         .values_list(*columns, *RELATED_FIELDS)
     )
     return {row[0]: row for row in driver_rows(values)}
 
 
-def last_published(values):
-    return _moment(values[_LAST_PUBLISHED])
+def last_changed(values):
+    """When the event or its dates last changed (for Last-Modified)."""
+    return max(filter(None, (_moment(values[_LAST_PUBLISHED]), _moment(values[-1]))), default=None)
 
 
 @dataclass(frozen=True)

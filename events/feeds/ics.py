@@ -85,9 +85,8 @@ def build_calendar(
         body += [texts[event_id] for event_id in own]
         body += [imported_text(row, site) for row in imported]
         body.append(END)
-    changes = [changed for _count, changed in groups.values()]
-    changes += [row.updated_at for row in imported]
-    changes += [facts.last_published(values[event_id]) for event_id in own]
+    changes = [row.updated_at for row in imported]
+    changes += [facts.last_changed(values[event_id]) for event_id in own]
     last_modified = max(filter(None, changes), default=EPOCH)
     return b"".join(body), last_modified
 

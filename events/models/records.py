@@ -226,14 +226,17 @@ class Occurrence(models.Model):
 
 class EventFeedState(models.Model):
     """What calendar clients need to know across publishes: the iCalendar SEQUENCE, bumped
-    when the event's time or place changes. Kept outside the page so revisions cannot
-    roll it back."""
+    when the event's time or place changes, and when the event's dates last changed. Kept
+    outside the page so revisions cannot roll it back."""
 
     event = models.OneToOneField(
         "events.EventPage", on_delete=models.CASCADE, primary_key=True, related_name="feed_state"
     )
     sequence = models.PositiveIntegerField(default=0)
     fingerprint = models.CharField(max_length=64)
+    # Set by ``events.occurrences`` whenever it creates, changes, cancels or removes one of
+    # the event's ``Occurrence`` rows: feeds know by it which events to write again.
+    rows_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     wagtail_reference_index_ignore = True
 

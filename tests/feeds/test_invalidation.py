@@ -173,3 +173,27 @@ def test_a_changed_event_is_written_again_and_only_it(client, site_tree, monkeyp
 
     assert "一つ目（変更）" in fetch(client, ALL).decode()
     assert written == ["一つ目（変更）"]
+
+
+def test_dates_the_daily_roll_corrects_are_written_again(client, site_tree):
+    """The roll can change dates without a publish and without adding any (here: a date
+    whose time had drifted from the schedule is put back): the event is written again."""
+    from events.models import Occurrence
+
+    event = publish_event(
+        site_tree.ward,
+        title="毎週の会",
+        start_date=soon(1),
+        recurrence=recurrence.deserialize("RRULE:FREQ=WEEKLY;COUNT=4"),
+    )
+    row = Occurrence.objects.filter(event=event).order_by("start")[1]
+    hour = datetime.timedelta(hours=1)
+    Occurrence.objects.filter(pk=row.pk).update(start=row.start + hour, end=row.end + hour)
+    drifted = fresh(client, ALL)
+    assert len(vevents(drifted)) == 2  # the series and the drifted date on its own
+
+    extend_horizon()
+
+    corrected = fetch(client, ALL)
+    assert len(vevents(corrected)) == 1
+    assert corrected == fresh(client, ALL)
