@@ -103,17 +103,18 @@ def sqlite_database() -> BenchDatabase:
     return db
 
 
-def postgres_database(server_url: str) -> BenchDatabase:
-    """Create ``ibasho_bench`` on the server of ``server_url`` (dropping it first)."""
+def postgres_database(server_url: str, db_name: str = BENCH_DB_NAME) -> BenchDatabase:
+    """Create ``db_name`` (``ibasho_bench``) on the server of ``server_url`` (dropping it
+    first)."""
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(server_url)
     given = parts.path.lstrip("/")
-    maintenance = given if given and given != BENCH_DB_NAME else "postgres"
+    maintenance = given if given and given != db_name else "postgres"
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path=f"/{maintenance}"))
-    bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
-    name = sql.Identifier(BENCH_DB_NAME)
+    bench_url = urlunsplit(parts._replace(path=f"/{db_name}"))
+    name = sql.Identifier(db_name)
 
     def drop():
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -123,9 +124,7 @@ def postgres_database(server_url: str) -> BenchDatabase:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     host = unquote(parts.hostname or "") or "the local socket"
-    db = BenchDatabase(
-        url=bench_url, label=f"{BENCH_DB_NAME} on {host}", expected_name=BENCH_DB_NAME
-    )
+    db = BenchDatabase(url=bench_url, label=f"{db_name} on {host}", expected_name=db_name)
     db._cleanup.append(drop)
     return db
 

@@ -10,9 +10,16 @@ from django.utils import timezone
 import recurrence
 
 from home.demo import upsert_page
-from home.models import OrganisationPage
+from home.models import HomePage, OrganisationPage, StandardPage
 
-from .models import AttendanceMode, Audience, EventCategory, EventException, EventPage
+from .models import (
+    AttendanceMode,
+    Audience,
+    CalendarSharePage,
+    EventCategory,
+    EventException,
+    EventPage,
+)
 from .occurrences import planned_occurrences
 from .schedules import TOKYO
 
@@ -312,53 +319,15 @@ def demo_bookings():
 
 
 def share_calendar_page():
-    """「カレンダーを共有する」: which feeds exist and how partners subscribe to them."""
-    from django.conf import settings
-
-    from home.models import HomePage, StandardPage
-
+    """「カレンダーを共有する」: the calendars, their addresses (built when the page is
+    shown) and how to subscribe in each app come from ``CalendarSharePage``; the demo
+    writes its introduction and a word to partners. A plain page of the same address
+    left by an older demo is replaced."""
     home = HomePage.objects.first()
-    base = settings.BASE_URL
-    categories = "".join(
-        f"<li>{c.name}：{base}/events/category/{c.slug}.ics</li>"
-        for c in EventCategory.objects.all()
-    )
-    organisations = "".join(
-        f"<li>{o.title}：{base}/partners/{o.slug}/calendar.ics</li>"
-        for o in OrganisationPage.objects.live().order_by("title")
-    )
+    old = StandardPage.objects.child_of(home).filter(slug="calendar-share").first()
+    if old is not None:
+        old.delete()
     body = [
-        {"type": "heading", "value": {"text": "配信しているカレンダー", "level": "h2"}},
-        {
-            "type": "paragraph",
-            "value": (
-                "<p>どのカレンダーも、公開しているイベントの日時・場所・内容だけを配信します。"
-                "申し込んだ方のお名前やオンライン会議の参加方法は含みません。"
-                "約6時間ごとに更新され、中止や日時の変更も自動で反映されます。</p>"
-                f"<ul><li>すべてのイベント：{base}/events/calendar.ics</li>"
-                "<li>イベント一覧で絞り込んだ条件のカレンダー：一覧ページの"
-                "「カレンダーに登録」から</li>"
-                "<li>1つのイベントだけ：各イベントのページの「カレンダーに登録」から</li></ul>"
-            ),
-        },
-        {"type": "heading", "value": {"text": "種類ごと", "level": "h3"}},
-        {"type": "paragraph", "value": f"<ul>{categories}</ul>"},
-        {"type": "heading", "value": {"text": "団体ごと", "level": "h3"}},
-        {"type": "paragraph", "value": f"<ul>{organisations}</ul>"},
-        {"type": "heading", "value": {"text": "登録のしかた", "level": "h2"}},
-        {
-            "type": "paragraph",
-            "value": (
-                "<ul><li>Google カレンダー：「他のカレンダー」の「＋」→「URL で追加」に"
-                "アドレスを貼り付けます。各ページの「Google カレンダーに追加」からもできます。</li>"
-                "<li>iPhone・Mac（カレンダー）：各ページの「カレンダーに登録」を押すか、"
-                "「ファイル」→「新規照会カレンダー」にアドレスを貼り付けます。</li>"
-                "<li>Outlook（デスクトップ版・Web版）：「予定表を追加」→「Web から購読」に"
-                "アドレスを貼り付けます。</li>"
-                "<li>Thunderbird：「新しいカレンダー」→「ネットワークのカレンダー」に"
-                "アドレスを貼り付けます。</li></ul>"
-            ),
-        },
         {"type": "heading", "value": {"text": "連携自治体・団体の皆さまへ", "level": "h2"}},
         {
             "type": "paragraph",
@@ -371,7 +340,7 @@ def share_calendar_page():
     ]
     upsert_page(
         home,
-        StandardPage,
+        CalendarSharePage,
         "calendar-share",
         title="カレンダーを共有する",
         intro=(

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import ExceptionKind, OccurrenceReading, OccurrenceStatus
-from .models.records import Occurrence
+from .models.records import EventFeedState, Occurrence
 from .schedules import TOKYO, OccurrenceTime, expand
 
 HISTORY = datetime.timedelta(days=400)  # rows kept (and refreshed) behind today
@@ -168,12 +168,22 @@ def materialise(event, now=None) -> Materialised:
     result = _retire(existing.values(), reason)
     Occurrence.objects.bulk_create(to_create)
     if to_update:
+        # When the row was written (``bulk_update`` skips auto_now), not the ``now`` the
+        # dates were computed for: feeds tell changed rows by it (``events.feeds.facts``).
+        written = timezone.now()
         for row in to_update:
-            row.updated_at = now
+            row.updated_at = written
         Occurrence.objects.bulk_update(to_update, [*FIELDS, "updated_at"])
     result.created, result.updated = len(to_create), len(to_update)
     result.changed = [*to_update, *result.changed]
+    _note_change(event, result)
     return result
+
+
+def _note_change(event, result):
+    """Stamp the event's ``rows_changed_at`` when any of its rows changed."""
+    if any(result):
+        EventFeedState.objects.filter(event=event).update(rows_changed_at=timezone.now())
 
 
 def _retire(rows, reason, keep_title=False) -> Materialised:
@@ -201,4 +211,6 @@ def withdraw(event, reason=None, keep_title=False) -> Materialised:
     rows = list(Occurrence.objects.select_for_update().filter(event=event))
     with translation.override(settings.LANGUAGE_CODE):
         reason = reason or _("This event has been withdrawn.")
-    return _retire(rows, reason, keep_title=keep_title)
+    result = _retire(rows, reason, keep_title=keep_title)
+    _note_change(event, result)
+    return result

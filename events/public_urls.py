@@ -15,7 +15,12 @@ def site_root_path():
 
 def page_path(page, root_path):
     """The page's path on the site (its ``url_path`` less the site root's)."""
-    return "/" + page.url_path[len(root_path) :].lstrip("/")
+    return path_on_site(page.url_path, root_path)
+
+
+def path_on_site(url_path, root_path):
+    """A page's path on the site from its ``url_path`` (when only the value was read)."""
+    return "/" + url_path[len(root_path) :].lstrip("/")
 
 
 def absolute_page_url(page, root_path=None):

@@ -1,6 +1,6 @@
 """The publishing pipeline: what follows when an event page is published, unpublished,
-deleted or moved, and the daily roll of the occurrence horizon. Signal handlers
-(``signals.py``) hand each page event to one function here.
+deleted or moved, when an organisation or a category changes, and the daily roll of the
+occurrence horizon. Signal handlers (``signals.py``) hand each change to one function here.
 
 Publishing an event: bump its feed SEQUENCE if its time or place changed, materialise its
 dates, tell people booked on a changed date, cut appointment dates into slots, give
@@ -12,12 +12,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from wagtail.models import Page
+
+from home.models import OrganisationPage
+
 from .bookings.mail import queue_mail
 from .bookings.models import Booking
 from .bookings.slots import ensure_slots
 from .choices import ACTIVE_BOOKING_STATUSES, BookingMode
 from .feeds import links as feed_links
 from .feeds.http import invalidate_documents
+from .feeds.purge import cdn_configured, purge_feed_urls
 from .feeds.sequence import record_sequence
 from .models import EventPage, Occurrence
 from .occurrences import materialise, withdraw
@@ -32,7 +37,7 @@ def event_published(event):
         tell_registrants(changes.changed)
         refresh_slots(event)
     grant_co_host_permissions(event)
-    feeds_changed(event)
+    feeds_changed([event])
     return changes
 
 
@@ -40,7 +45,7 @@ def event_unpublished(event):
     with transaction.atomic():
         changes = withdraw(event)
         tell_registrants(changes.changed)
-    feeds_changed(event)
+    feeds_changed([event])
     return changes
 
 
@@ -49,27 +54,83 @@ def event_deleted(event):
     with transaction.atomic():
         changes = withdraw(event, keep_title=True)
         tell_registrants(changes.changed)
-    invalidate_documents()
+    feeds_changed([event])
     return changes
 
 
 def event_moved(event, new_parent):
-    """The host is the parent organisation; moving an event to another one changes it."""
+    """The host is the parent organisation; moving an event to another one changes it
+    (and the event's feed address: the old one is purged too)."""
+    event = event.specific  # Wagtail sends the moved page as a plain ``Page``
+    old_urls = feed_links.feed_urls_for_event(event)
     EventPage.objects.filter(pk=event.pk).update(host_id=new_parent.pk)
-    invalidate_documents()
+    event.host_id = new_parent.pk
+    event.__dict__.pop("host_organisation", None)
+    feeds_changed([event], urls=old_urls)
+
+
+def organisation_changed(organisation):
+    """An organisation was published (its name, address or slug may have changed),
+    unpublished or moved: the feeds of everything it hosts or co-hosts show it."""
+    feeds_changed(
+        hosted_events(organisation),
+        urls=[settings.BASE_URL + feed_links.organisation_path(organisation)],
+    )
+
+
+def category_changed(category):
+    """A category was renamed, recoloured or deleted: its feed and its events' feeds."""
+    feeds_changed(
+        EventPage.objects.filter(category=category),
+        urls=[settings.BASE_URL + feed_links.category_path(category)],
+    )
+
+
+def restriction_changed(restriction):
+    """A page was made private or public again: the feeds of the events under it."""
+    page = Page.objects.filter(pk=restriction.page_id).first()
+    if page is None:  # deleted with its page: its events went first (``event_deleted``)
+        invalidate_documents()
+    elif isinstance(page.specific_deferred, OrganisationPage):
+        organisation_changed(page.specific_deferred)
+    else:
+        feeds_changed(EventPage.objects.descendant_of(page, inclusive=True))
+
+
+def page_changed(page):
+    """Any other page published, unpublished or moved: the feeds of the events under it
+    (their addresses or their visibility may have changed). A site's root page is left
+    out: its slug is in no address, and editing the home page must not purge every feed."""
+    events = EventPage.objects.descendant_of(page)
+    page = page.specific_deferred
+    if isinstance(page, OrganisationPage):
+        organisation_changed(page)
+    elif not page.is_site_root() and events.exists():
+        feeds_changed(events)
+    else:
+        invalidate_documents()
+
+
+def hosted_events(organisation):
+    return EventPage.objects.filter(host=organisation) | EventPage.objects.filter(
+        co_hosts=organisation
+    )
 
 
 def extend_horizon(now=None):
     """Materialise every live event up to the rolling horizon (run daily). Feeds built
-    before the roll end earlier than they should, so they are made stale too."""
-    count = 0
+    before the roll end earlier than they should: they are made stale, and the CDN drops
+    the feeds of the events whose dates changed."""
+    count, changed = 0, []
     for event in EventPage.objects.live().prefetch_related("exceptions").iterator(chunk_size=200):
         with transaction.atomic():
             changes = materialise(event, now=now)
             tell_registrants(changes.changed)
             refresh_slots(event, now=now)
         count += 1
-    invalidate_documents()
+        if any(changes):
+            changed.append(event)
+    feeds_changed(changed)
     return count
 
 
@@ -115,13 +176,20 @@ def grant_co_host_permissions(event):
             )
 
 
-def feeds_changed(event=None):
-    """Every cached feed is stale; the CDN (if one is configured) drops the feeds that
-    show ``event``. The event page's own paths are purged by Wagtail through
-    ``get_cached_paths``."""
+def feeds_changed(events=None, urls=()):
+    """Every cached feed is stale: now, and again when the transaction commits, so that a
+    feed built meanwhile from the data before the change is not kept. With a CDN
+    configured, it drops (after the commit) the feeds that show ``events`` (every feed
+    when None), ``urls``, and every filtered feed address it may hold. The event pages
+    themselves are purged by Wagtail through ``get_cached_paths``."""
     invalidate_documents()
-    if event is None or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+    transaction.on_commit(invalidate_documents)
+    if not cdn_configured():
         return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-    purge_urls_from_cache(feed_links.feed_urls_for_event(event))
+    if events is None:
+        urls = [*urls, *feed_links.every_feed_url()]
+    else:
+        urls = [settings.BASE_URL + feed_links.all_events_path(), *urls]
+        for event in events:
+            urls += feed_links.feed_urls_for_event(event)
+    purge_feed_urls(urls)

@@ -22,7 +22,7 @@ def page_was_published(sender, instance, **kwargs):
     if isinstance(instance, EventPage):
         publishing.event_published(instance)
     else:
-        invalidate_documents()  # e.g. an organisation's name, shown in every feed
+        publishing.page_changed(instance)  # e.g. an organisation's name, in its events' feeds
 
 
 @receiver(page_unpublished)
@@ -30,7 +30,7 @@ def page_was_unpublished(sender, instance, **kwargs):
     if isinstance(instance, EventPage):
         publishing.event_unpublished(instance)
     else:
-        invalidate_documents()
+        publishing.page_changed(instance)
 
 
 @receiver(pre_delete, sender=EventPage)
@@ -43,15 +43,28 @@ def page_moved(sender, instance, parent_page_after, **kwargs):
     if issubclass(sender, EventPage):
         publishing.event_moved(instance, parent_page_after)
     else:
-        invalidate_documents()  # an organisation moved: its feed URL and pages changed
+        publishing.page_changed(instance)  # the addresses of the events under it changed
 
 
-# Anything else that can change what a public feed shows makes every cached feed stale.
-@receiver(post_delete, sender=Page)
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
 @receiver(post_save, sender=EventCategory)
 @receiver(post_delete, sender=EventCategory)
+def category_changed(sender, instance, **kwargs):
+    publishing.category_changed(instance)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs):
+    publishing.restriction_changed(instance)
+
+
+@receiver(post_delete, sender=Page)
+def page_deleted(sender, **kwargs):
+    invalidate_documents()  # its events went before it (``event_deleted``)
+
+
+# What only the calendar around the dates shows, or imported dates (not kept per event):
+# every cached feed is stale.
 @receiver(post_save, sender=PartnerFeed)
 @receiver(post_delete, sender=PartnerFeed)
 @receiver(partner_events_changed)

@@ -6,13 +6,14 @@ import re
 from django.conf import settings
 
 
-def host_name():
-    """The host part of ``BASE_URL``: the domain of our UIDs."""
-    return settings.BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+def host_name(base_url=None):
+    """The host part of ``BASE_URL`` (or of ``base_url``): the domain of our UIDs."""
+    base_url = base_url or settings.BASE_URL
+    return base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
-def event_uid(event):
-    return f"event-{event.pk}@{host_name()}"
+def event_uid(event, base_url=None):
+    return f"event-{event.pk}@{host_name(base_url)}"
 
 
 def is_own_uid(uid):

@@ -50,6 +50,7 @@ class HomePage(OneLineTextMixin, Page):
         "ibasho.IbashoIndexPage",
         "home.OrganisationIndexPage",
         "home.StandardPage",
+        "events.CalendarSharePage",
     ]
     max_count = 1
 

@@ -184,6 +184,9 @@ def cache_settings(redis_url):
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "ibasho",
+                # Feeds keep each event's text (a thousand events, a thousand entries):
+                # the default of 300 entries would drop most of them.
+                "OPTIONS": {"MAX_ENTRIES": 20000},
             }
         }
     return {

@@ -5,8 +5,9 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "generated-documents:version"
 CHANGED_KEY = "generated-documents:changed-at"
@@ -60,9 +61,11 @@ def cached_document(request, key, build, content_type, max_age=900, s_maxage=360
         "Last-Modified": http_date(modified),
         "Cache-Control": f"public, max-age={max_age}, s-maxage={s_maxage}",
     }
-    if _not_modified(request, etag, modified):
-        response = HttpResponseNotModified()
-    else:
+    # RFC 9110 preconditions as Django implements them: If-None-Match compares weakly
+    # (W/"x" matches "x"; clients and proxies may weaken our strong tags), takes a list
+    # and "*", and wins over If-Modified-Since; a 304 needs no body.
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
         if body is None:
             body = cache.get(cache_key)
         if body is None:  # evicted between the two reads: build again
@@ -71,13 +74,3 @@ def cached_document(request, key, build, content_type, max_age=900, s_maxage=360
     for name, value in headers.items():
         response[name] = value
     return response
-
-
-def _not_modified(request, etag, modified):
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        # Strong comparison; "*" matches any current representation.
-        tags = [tag.strip() for tag in if_none_match.split(",")]
-        return "*" in tags or etag in tags
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and modified <= since

@@ -40,3 +40,16 @@ def feed_urls_for_event(event):
         if organisation is not None:
             paths.append(organisation_path(organisation))
     return [settings.BASE_URL + path for path in paths]
+
+
+def every_feed_url():
+    """Every public feed's address (for a change that any feed may show)."""
+    from home.models import OrganisationPage
+
+    from ..models import EventCategory, EventPage
+
+    paths = [all_events_path()]
+    paths += [category_path(category) for category in EventCategory.objects.all()]
+    paths += [organisation_path(org) for org in OrganisationPage.objects.live()]
+    paths += [event_path(event) for event in EventPage.objects.live().select_related("host")]
+    return [settings.BASE_URL + path for path in paths]

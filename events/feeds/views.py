@@ -1,6 +1,7 @@
 """The calendar feeds over HTTP: stable .ics URLs (also reachable as webcal://), cached,
 with ETag / Last-Modified and 304 for polling clients."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
@@ -12,11 +13,14 @@ from home.models import OrganisationPage, SiteIdentity
 
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
-from . import links
+from . import links, purge
 from .http import TIMEOUT, cached_document, documents_version
-from .ics import FeedInfo, build_calendar
+from .ics import FeedInfo, build_calendar, feed_window
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A feed is a calendar to subscribe to, not one day's list: the list's date filter does
+# not apply (and is not part of the feed's address).
+NOT_FOR_FEEDS = ("on",)
 
 
 def _calendar_name(request):
@@ -34,18 +38,15 @@ def _calendar_name(request):
     return cache.get_or_set(f"calendar-name:{documents_version()}:{site.pk}", read, TIMEOUT)
 
 
-def _respond(request, info, occurrences):
-    return cached_document(
-        request,
-        info.path,
-        lambda: build_calendar(info, occurrences),
-        CONTENT_TYPE,
-    )
+def _cached(request, path, build, **kwargs):
+    """The feed at ``path`` from the cache (``path`` None: built every time, never
+    stored), built again with every change and every day (its window moves at midnight)."""
+    key = None if path is None else f"{path} {feed_window()[0].date().isoformat()}"
+    return cached_document(request, key, build, CONTENT_TYPE, **kwargs)
 
 
-# A feed is a calendar to subscribe to, not one day's list: the list's date filter does
-# not apply (and is not part of the feed's address).
-NOT_FOR_FEEDS = ("on",)
+def _respond(request, info, rows, imported=None):
+    return _cached(request, info.path, lambda: build_calendar(info, rows, imported))
 
 
 def all_events_feed(request):
@@ -55,11 +56,10 @@ def all_events_feed(request):
     The filtering, the feed's name and its cache key all come from the filters in force
     (``EventFilterForm.applied``); an invalid value is refused with a 400 rather than
     quietly giving another calendar. A keyword search is built every time, never cached.
+    A filtered address may be kept by a CDN only once it is noted for purging (``purge``).
     """
     if not request.GET:
-        return cached_document(
-            request, links.all_events_path(), lambda: _build_all(request, None), CONTENT_TYPE
-        )
+        return _cached(request, links.all_events_path(), lambda: _build_all(request, None))
     form = EventFilterForm(request.GET)
     invalid = [name for name in form.errors if name not in NOT_FOR_FEEDS]
     if invalid:
@@ -69,9 +69,12 @@ def all_events_feed(request):
             "イベント一覧のページから、もう一度カレンダーの登録用アドレスを取得してください。",
             content_type="text/plain; charset=utf-8",
         )
-    applied = form.applied(NOT_FOR_FEEDS)
-    key = None if applied.get("q") else links.all_events_path(form.query_string(NOT_FOR_FEEDS))
-    return cached_document(request, key, lambda: _build_all(request, form), CONTENT_TYPE)
+    # Keyword feeds are not kept here (every distinct text would take a place in the
+    # cache); a CDN may keep any filtered address it can be told to drop (``purge``).
+    keyword = form.applied(NOT_FOR_FEEDS).get("q")
+    path = None if keyword else links.all_events_path(form.query_string(NOT_FOR_FEEDS))
+    s_maxage = purge.filtered_s_maxage(settings.BASE_URL + request.get_full_path())
+    return _cached(request, path, lambda: _build_all(request, form), s_maxage=s_maxage)
 
 
 def _build_all(request, form):
@@ -85,10 +88,11 @@ def _build_all(request, form):
         description="相談会・交流会・講演会などの予定です。",
         path=links.all_events_path(query),
     )
-    occurrences = Occurrence.objects.visible()
+    rows, imported = Occurrence.objects.of_visible_events(), Occurrence.objects.imported()
     if form is not None:
-        occurrences = form.filter(occurrences, exclude=NOT_FOR_FEEDS)
-    return build_calendar(info, occurrences)
+        rows = form.filter(rows, exclude=NOT_FOR_FEEDS)
+        imported = form.filter(imported, exclude=NOT_FOR_FEEDS)
+    return build_calendar(info, rows, imported)
 
 
 def category_feed(request, slug):
@@ -99,10 +103,9 @@ def category_feed(request, slug):
         path=links.category_path(category),
         colour=category.colour,
     )
-    occurrences = Occurrence.objects.visible().filter(
-        Q(event__category=category) | Q(event__isnull=True, feed__category=category)
-    )
-    return _respond(request, info, occurrences)
+    rows = Occurrence.objects.of_visible_events().filter(event__category=category)
+    imported = Occurrence.objects.imported().filter(feed__category=category)
+    return _respond(request, info, rows, imported)
 
 
 def organisation_feed(request, organisation):
@@ -114,11 +117,10 @@ def organisation_feed(request, organisation):
         description=f"{org.title}が主催・共催するイベントの予定です。",
         path=links.organisation_path(org),
     )
-    hosted = EventPage.objects.filter(host=org) | EventPage.objects.filter(co_hosts=org)
-    occurrences = Occurrence.objects.visible().filter(
-        Q(event__in=hosted.values("pk")) | Q(feed__organisation=org)
-    )
-    return _respond(request, info, occurrences)
+    hosted = EventPage.objects.filter(Q(host=org) | Q(co_hosts=org))
+    rows = Occurrence.objects.of_visible_events().filter(event__in=hosted.values("pk"))
+    imported = Occurrence.objects.imported().filter(feed__organisation=org)
+    return _respond(request, info, rows, imported)
 
 
 def event_feed(request, organisation, event):
@@ -136,4 +138,4 @@ def event_feed(request, organisation, event):
         description="イベントの予定です。",
         path=links.event_path(page),
     )
-    return _respond(request, info, Occurrence.objects.visible().filter(event=page))
+    return _respond(request, info, Occurrence.objects.of_visible_events().filter(event=page))

@@ -9,6 +9,7 @@ from .counters import AttendanceCounter, OccurrenceCounter
 from .index import EventIndexPage
 from .pages import EventException, EventPage
 from .records import LONGEST_EVENT, EventCategory, EventFeedState, Occurrence, OccurrenceQuerySet
+from .share import CalendarSharePage
 
 from ..importers.models import PartnerFeed  # noqa: I001
 
@@ -20,6 +21,7 @@ __all__ = [
     "Audience",
     "Booking",
     "BookingMode",
+    "CalendarSharePage",
     "EventCategory",
     "EventException",
     "EventFeedState",

@@ -75,21 +75,41 @@ register_snippet(EventCategory)
 LONGEST_EVENT = datetime.timedelta(days=31)
 
 
+# Imported rows: only while their partner calendar is enabled and its owner live.
+_IMPORTED = models.Q(event__isnull=True, feed__enabled=True, feed__organisation__live=True)
+
+
+def _visible_event(prefix):
+    """Live, public event pages of live hosts, as a condition on ``<prefix>`` fields.
+    Privacy restrictions (one small query) become path prefixes to exclude, as
+    ``PageQuerySet.public()`` does."""
+    from wagtail.models import PageViewRestriction
+
+    visible = models.Q(**{f"{prefix}live": True, f"{prefix}host__live": True})
+    for restricted in PageViewRestriction.objects.values_list("page__path", flat=True):
+        visible &= ~models.Q(**{f"{prefix}path__startswith": restricted})
+    return visible
+
+
 class OccurrenceQuerySet(models.QuerySet):
     def visible(self):
         """Occurrences of live, public events whose host organisation is live, and imported
         ones. Written as join conditions (not ``event IN (subquery)``) so the database can
-        walk the ``start`` index and stop after one page of rows; privacy restrictions
-        (one small query) become path prefixes to exclude, as ``PageQuerySet.public()``
-        does."""
-        from wagtail.models import PageViewRestriction
+        walk the ``start`` index and stop after one page of rows."""
+        return self.filter(_visible_event("event__") | _IMPORTED)
 
-        own = models.Q(event__live=True, event__host__live=True)
-        for restricted in PageViewRestriction.objects.values_list("page__path", flat=True):
-            own &= ~models.Q(event__path__startswith=restricted)
-        # Imported rows: only while their partner calendar is enabled and its owner live.
-        imported = models.Q(event__isnull=True, feed__enabled=True, feed__organisation__live=True)
-        return self.filter(own | imported)
+    def of_visible_events(self):
+        """The dates of the events ``visible()`` shows (not imported ones), said event by
+        event (``event IN (…)``): for reading whole events' dates, as the feeds do, the
+        database then walks the (event, start) index instead of joining four tables for
+        each of forty thousand rows."""
+        events = self.model._meta.get_field("event").related_model._default_manager
+        return self.filter(event__in=events.filter(_visible_event("")).values("pk"))
+
+    def imported(self):
+        """Dates imported from partners' feeds (no page of ours) that may be shown: their
+        calendar is enabled and its organisation live."""
+        return self.filter(_IMPORTED)
 
     def upcoming(self, now=None):
         """Not yet ended. The lower bound on ``start`` lets the index do the work; an
@@ -253,14 +273,17 @@ class Occurrence(OccurrenceReading, models.Model):
 
 class EventFeedState(models.Model):
     """What calendar clients need to know across publishes: the iCalendar SEQUENCE, bumped
-    when the event's time or place changes. Kept outside the page so revisions cannot
-    roll it back."""
+    when the event's time or place changes, and when the event's dates last changed. Kept
+    outside the page so revisions cannot roll it back."""
 
     event = models.OneToOneField(
         "events.EventPage", on_delete=models.CASCADE, primary_key=True, related_name="feed_state"
     )
     sequence = models.PositiveIntegerField(default=0)
     fingerprint = models.CharField(max_length=64)
+    # Set by ``events.occurrences`` whenever it creates, changes, cancels or removes one of
+    # the event's ``Occurrence`` rows: feeds know by it which events to write again.
+    rows_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     wagtail_reference_index_ignore = True
 

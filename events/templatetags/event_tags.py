@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import template
 
 from events.feeds.links import feed_path
+from events.models import CalendarSharePage
 from events.schedule_text import format_date_ja, format_moment_ja, format_range_ja
 from events.schedules import TOKYO
 
@@ -57,3 +58,9 @@ def calendar_links(context, kind, obj=None, query=""):
     webcal = "webcal://" + https.split("://", 1)[-1]
     google = "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal})
     return {"path": path, "https": https, "webcal": webcal, "google": google}
+
+
+@register.simple_tag
+def calendar_share_page():
+    """The page that lists every calendar and how to subscribe (None if there is none)."""
+    return CalendarSharePage.objects.live().public().first()

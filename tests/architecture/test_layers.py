@@ -73,6 +73,7 @@ EVENTS_LAYERS = {
     "events.models.mixins": PAGES,
     "events.models.pages": PAGES,
     "events.models.index": PAGES,
+    "events.models.share": PAGES,
     "events.panels": PAGES,
     "events.forms": PAGES,
     "events.widgets": PAGES,

@@ -3,7 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from events.models import EventIndexPage, EventPage
+from events.models import CalendarSharePage, EventIndexPage, EventPage
 from home.models import HomePage, OrganisationIndexPage, OrganisationPage, StandardPage
 from ibasho.models import IbashoIndexPage, IbashoPage
 
@@ -12,7 +12,14 @@ class PageTypeRulesTests(WagtailPageTestCase):
     def test_home_page_sits_at_the_root_and_holds_the_sections(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(
-            HomePage, {EventIndexPage, IbashoIndexPage, OrganisationIndexPage, StandardPage}
+            HomePage,
+            {
+                EventIndexPage,
+                IbashoIndexPage,
+                OrganisationIndexPage,
+                StandardPage,
+                CalendarSharePage,
+            },
         )
 
     def test_standard_pages_nest_under_home_and_each_other(self):
@@ -29,8 +36,18 @@ class PageTypeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(EventIndexPage, {HomePage})
         self.assertAllowedParentPageTypes(IbashoIndexPage, {HomePage})
 
+    def test_the_calendar_sharing_page_hangs_from_home_alone(self):
+        self.assertAllowedParentPageTypes(CalendarSharePage, {HomePage})
+        self.assertAllowedSubpageTypes(CalendarSharePage, set())
+
     def test_singletons(self):
-        for model in (HomePage, OrganisationIndexPage, EventIndexPage, IbashoIndexPage):
+        for model in (
+            HomePage,
+            OrganisationIndexPage,
+            EventIndexPage,
+            IbashoIndexPage,
+            CalendarSharePage,
+        ):
             self.assertEqual(model.max_count, 1, model.__name__)
 
 
