@@ -29,6 +29,6 @@ candidates = (
     .select_related("event")
 )
 for occurrence in candidates.order_by("start")[:200]:
-    if availability(occurrence)[0] in {"open", "few"}:
+    if availability(occurrence).state in {"open", "few"}:
         print(f"BOOKING_PAGE={occurrence.event.url}{occurrence.original_date.isoformat()}/")
         break
