@@ -15,6 +15,7 @@ import http.client
 import json
 import re
 import sys
+import time
 import urllib.parse
 
 CLIENT = "198.51.100.23"  # the visitor's address, as the proxy reports it
@@ -89,6 +90,18 @@ def check(name, condition, detail=""):
     return condition
 
 
+def read_access_log(path, expected, wait=5.0):
+    """The access log once it holds ``expected``: gunicorn writes a request's line after
+    the response has gone, so the last request may not be there yet."""
+    deadline = time.monotonic() + wait
+    while True:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            log = handle.read()
+        if expected in log or time.monotonic() > deadline:
+            return log
+        time.sleep(0.1)
+
+
 def book(browser, page):
     form_page = browser.get(page)
     check(f"booking page {page}", form_page.status == 200, form_page.status)
@@ -137,8 +150,7 @@ def full(base, booking_page, rendition, access_log):
         manage = browser.get(location)
         check("secret link page", manage.status == 200, manage.status)
         check("secret link not cached", "no-store" in manage.header("Cache-Control"))
-        with open(access_log, encoding="utf-8", errors="replace") as handle:
-            log = handle.read()
+        log = read_access_log(access_log, "/booking/")
         check("access log has booking paths", "/booking/" in log)
         check("access log without the booking token", token not in log)
         print(f"MANAGE_PATH={location}")
