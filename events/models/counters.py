@@ -50,6 +50,12 @@ class AttributionFields(models.Model):
         abstract = True
 
 
+# What makes a counter row unique: its attribution, and for attendance also the
+# booking's anonymous answers. ``KEY`` on each model and its unique constraint read these.
+ATTRIBUTION_KEY = ("fiscal_year", "month", "category", "organisation", "co_hosts")
+ATTENDANCE_KEY = (*ATTRIBUTION_KEY, "who", "residence", "first_time", "attended", "channel")
+
+
 class AttendanceCounter(AttributionFields):
     """Confirmed bookings of dates that took place, counted per combination of the
     date's attribution and the booking's anonymous answers: who is coming, where they
@@ -64,36 +70,14 @@ class AttendanceCounter(AttributionFields):
     bookings = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
 
-    KEY = (
-        "fiscal_year",
-        "month",
-        "category",
-        "organisation",
-        "co_hosts",
-        "who",
-        "residence",
-        "first_time",
-        "attended",
-        "channel",
-    )
+    KEY = ATTENDANCE_KEY
 
     class Meta:
         verbose_name = _("attendance counter")
         verbose_name_plural = _("attendance counters")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "fiscal_year",
-                    "month",
-                    "category",
-                    "organisation",
-                    "co_hosts",
-                    "who",
-                    "residence",
-                    "first_time",
-                    "attended",
-                    "channel",
-                ],
+                fields=list(ATTENDANCE_KEY),
                 name="one_attendance_counter_per_combination",
             )
         ]
@@ -107,14 +91,14 @@ class OccurrenceCounter(AttributionFields):
 
     held = models.PositiveIntegerField(_("dates held"), default=0)
 
-    KEY = ("fiscal_year", "month", "category", "organisation", "co_hosts")
+    KEY = ATTRIBUTION_KEY
 
     class Meta:
         verbose_name = _("dates-held counter")
         verbose_name_plural = _("dates-held counters")
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "month", "category", "organisation", "co_hosts"],
+                fields=list(ATTRIBUTION_KEY),
                 name="one_occurrence_counter_per_combination",
             )
         ]
