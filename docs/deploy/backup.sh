@@ -4,18 +4,26 @@
 # booking links, two-step secrets and rate-limit keys would not match). Static files are
 # not backed up: collectstatic makes them again.
 #
-#   set -a; . /etc/ibasho/ibasho.env; set +a; docs/deploy/backup.sh [DIRECTORY]
+#   sudo -u ibasho /srv/ibasho/app/docs/deploy/backup.sh [DIRECTORY]
 #   systemctl enable --now ibasho-backup.timer     # every night (systemd/ibasho-backup.*)
 #
-# Reads DATABASE_URL and MEDIA_ROOT; ENV_FILE (default /etc/ibasho/ibasho.env);
+# Reads DATABASE_URL and MEDIA_ROOT from the environment, or else from ENV_FILE (default
+# /etc/ibasho/ibasho.env), which is also copied;
 # BACKUP_DIR (default /var/backups/ibasho) when no DIRECTORY is given; BACKUP_KEEP_DAYS
 # (default 14): older backups in BACKUP_DIR are removed. Writes DIRECTORY/<UTC time>/ with
 # database.dump, media.tar.gz, ibasho.env and SHA256SUMS, and prints its path last.
 set -euo pipefail
 umask 077  # personal data and the secret key: readable by the owner only
 
-: "${DATABASE_URL:?DATABASE_URL is not set (load the environment file first)}"
-: "${MEDIA_ROOT:?MEDIA_ROOT is not set (load the environment file first)}"
+# The installation's settings, unless the caller has them already (a systemd unit, a test).
+if [ -z "${DATABASE_URL:-}" ] && [ -r "${ENV_FILE:-/etc/ibasho/ibasho.env}" ]; then
+    set -a
+    # shellcheck disable=SC1090
+    . "${ENV_FILE:-/etc/ibasho/ibasho.env}"
+    set +a
+fi
+: "${DATABASE_URL:?DATABASE_URL is not set (and no readable ENV_FILE)}"
+: "${MEDIA_ROOT:?MEDIA_ROOT is not set}"
 ENV_FILE=${ENV_FILE:-/etc/ibasho/ibasho.env}
 ROOT=${1:-${BACKUP_DIR:-/var/backups/ibasho}}
 KEEP_DAYS=${BACKUP_KEEP_DAYS:-14}

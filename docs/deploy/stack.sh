@@ -119,12 +119,14 @@ echo "    DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE TRUSTED_PROXIES=$TRUSTE
 step "3: database $DB_NAME: migrate, content, collectstatic (as an upgrade does)"
 psql "$PG_URL/postgres" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DB_NAME" \
     -c "DROP DATABASE IF EXISTS $RESTORE_DB" -c "CREATE DATABASE $DB_NAME"
-"$PY" manage.py migrate --noinput -v 0
-"$PY" manage.py seed_demo >/dev/null
-"$PY" manage.py collectstatic --noinput -v 0
-"$PY" manage.py save_outage_contact >/dev/null
-"$PY" manage.py check --deploy --fail-level WARNING
-"$PY" manage.py shell -v 0 <docs/deploy/smoke_seed.py >"$WORK/seed.env"
+# docs/deploy/ibasho-manage, pointed at this checkout, its venv and the rendered env file.
+manage() { IBASHO_ENV_FILE=$ENV_FILE IBASHO_APP=$REPO IBASHO_VENV=${BIN%/bin} docs/deploy/ibasho-manage "$@"; }
+manage migrate --noinput -v 0
+manage seed_demo >/dev/null
+manage collectstatic --noinput -v 0
+manage save_outage_contact >/dev/null
+manage check --deploy --fail-level WARNING
+manage shell -v 0 <docs/deploy/smoke_seed.py >"$WORK/seed.env"
 # shellcheck disable=SC1091
 source "$WORK/seed.env"
 
@@ -198,20 +200,22 @@ step "7: the worker's mail"
 
 step "8: the scheduler's jobs"
 for _ in $(seq 1 60); do
-    "$PY" manage.py shell -v 0 <docs/deploy/stack_state.py >"$WORK/state.json"
+    manage shell -v 0 <docs/deploy/stack_state.py >"$WORK/state.json"
     "$PY" docs/deploy/stack_client.py state "$(cat "$WORK/state.json")" >"$WORK/state.out" && break
     sleep 2
 done
 cat "$WORK/state.out"
 "$PY" docs/deploy/stack_client.py state "$(cat "$WORK/state.json")" >/dev/null
-"$PY" manage.py run_periodic --list | sed 's/^/    /'
+manage run_periodic --list | sed 's/^/    /'
 
 step "9: backup.sh, restore.sh into $RESTORE_DB, compared"
-BACKUP=$(bash docs/deploy/backup.sh "$WORK/backups" | tail -n 1)
+# As the docs run it: nothing in the environment but where the environment file is.
+BACKUP=$(env -u DATABASE_URL -u MEDIA_ROOT ENV_FILE="$ENV_FILE" docs/deploy/backup.sh \
+    "$WORK/backups" | tail -n 1)
 ls -l "$BACKUP" | sed 's/^/    /'
 psql "$PG_URL/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $RESTORE_DB"
 DATABASE_URL=$PG_URL/$RESTORE_DB MEDIA_ROOT=$WORK/restored-media \
-    bash docs/deploy/restore.sh "$BACKUP" | sed 's/^/    /'
+    docs/deploy/restore.sh "$BACKUP" | sed 's/^/    /'
 DATABASE_URL=$PG_URL/$RESTORE_DB "$PY" manage.py shell -v 0 <docs/deploy/stack_state.py \
     >"$WORK/restored.json"
 "$PY" docs/deploy/stack_client.py same "$(cat "$WORK/state.json")" "$(cat "$WORK/restored.json")"
