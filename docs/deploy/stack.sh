@@ -183,8 +183,21 @@ http {
 }
 NGINX
 } >"$WORK/nginx/nginx.conf"
+# The site as the docs install it, in Debian's own /etc/nginx/nginx.conf (a copy; only the
+# certificate's paths changed). Its logs and user need root, as on the server.
+if [ "$(id -u)" = 0 ] && [ -f /etc/nginx/nginx.conf ]; then
+    cp -r /etc/nginx "$WORK/debian-nginx"
+    rm -f "$WORK/debian-nginx/sites-enabled/"*
+    sed "s|/etc/letsencrypt/live/ibasho.example.jp/|$WORK/tls/|" docs/deploy/nginx.conf \
+        >"$WORK/debian-nginx/sites-enabled/ibasho"
+    sed -i "s|/etc/nginx/|$WORK/debian-nginx/|g; s|^pid .*|pid $WORK/nginx/debian.pid;|" \
+        "$WORK/debian-nginx/nginx.conf"
+    nginx -t -q -e "$WORK/nginx/error.log" -c "$WORK/debian-nginx/nginx.conf"
+    echo "    nginx -t: docs/deploy/nginx.conf in Debian's nginx.conf is valid"
+fi
 NGINX_ARGS=(-p "$WORK/nginx/" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf")
 nginx -t -q "${NGINX_ARGS[@]}"
+echo "    nginx -t: the rendered copy is valid"
 background nginx "${NGINX_ARGS[@]}" -g "daemon off;"
 wait_http "$HTTP_PORT" nginx "$WORK/nginx/error.log"
 
