@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Back up ibasho (docs/deployment.md): the database (pg_dump's custom format), the
-# uploaded files (MEDIA_ROOT) and the environment file (it holds SECRET_KEY: without it
-# booking links, two-step secrets and rate-limit keys would not match). Static files are
-# not backed up: collectstatic makes them again.
+# uploaded files (MEDIA_ROOT) and the environment file (it holds SECRET_KEY: with another
+# key, sessions, password-reset and invitation links already sent and rate-limit keys would
+# not match). Static files are not backed up: collectstatic makes them again.
 #
 #   sudo -u ibasho /srv/ibasho/app/docs/deploy/backup.sh [DIRECTORY]
 #   systemctl enable --now ibasho-backup.timer     # every night (systemd/ibasho-backup.*)
