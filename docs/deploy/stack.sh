@@ -11,7 +11,8 @@
 # Then through nginx: pages, the feed and its 304, a static file's year-long cache, a
 # media file, a booking (CSRF form post) whose confirmation the worker sends (file e-mail
 # backend), the rate limit that a forged X-Forwarded-For does not escape; the scheduler's
-# jobs in the database; and backup.sh, restore.sh into a second database, compared.
+# jobs in the database; an upgrade's commands and web reloaded (the unit's ExecReload)
+# while requests keep coming; and backup.sh, restore.sh into a second database, compared.
 # Everything started is stopped and removed on exit.
 #
 #   bash docs/deploy/stack.sh            # PY=/path/to/venv/bin/python for another venv
@@ -132,6 +133,7 @@ source "$WORK/seed.env"
 
 step "4: gunicorn, the worker and the scheduler, as the units start them"
 background "${WEB_COMMAND[@]}" >"$WORK/web.out" 2>&1
+WEB_PID=${PIDS[-1]}  # gunicorn's master: the unit's $MAINPID
 background "${WORKER_COMMAND[@]}" >"$WORK/worker.log" 2>&1
 background "${SCHEDULER_COMMAND[@]}" >"$WORK/scheduler.log" 2>&1
 wait_http "$APP_PORT" gunicorn "$WORK/web-error.log"
@@ -221,7 +223,24 @@ cat "$WORK/state.out"
 "$PY" docs/deploy/stack_client.py state "$(cat "$WORK/state.json")" >/dev/null
 manage run_periodic --list | sed 's/^/    /'
 
-step "9: backup.sh, restore.sh into $RESTORE_DB, compared"
+step "9: an upgrade's steps, and web reloaded as ExecReload does, under requests"
+manage migrate --noinput -v 0
+manage collectstatic --noinput -v 0
+manage save_outage_contact >/dev/null
+BEFORE=$(pgrep -P "$WEB_PID" | sort | tr '\n' ' ')
+RELOAD=$(sed -n 's/^ExecReload=//p' "$UNITS/ibasho-web.service")
+read -ra RELOAD_COMMAND <<<"${RELOAD//\$MAINPID/$WEB_PID}"
+"$PY" docs/deploy/stack_client.py during "$SITE" "$WORK/tls/fullchain.pem" 4 \
+    "${RELOAD_COMMAND[@]}"
+AFTER=$(pgrep -P "$WEB_PID" | sort | tr '\n' ' ')
+if [ -n "$AFTER" ] && [ "$BEFORE" != "$AFTER" ]; then
+    echo "ok   gunicorn's workers replaced ($BEFORE→ $AFTER)"
+else
+    echo "FAIL gunicorn's workers were not replaced ($BEFORE→ $AFTER)"
+    exit 1
+fi
+
+step "10: backup.sh, restore.sh into $RESTORE_DB, compared"
 # As the docs run it: nothing in the environment but where the environment file is.
 BACKUP=$(env -u DATABASE_URL -u MEDIA_ROOT ENV_FILE="$ENV_FILE" docs/deploy/backup.sh \
     "$WORK/backups" | tail -n 1)

@@ -5,6 +5,7 @@ restored backup. Standard library only. Usage::
     python stack_client.py web HTTPS_BASE HTTP_BASE CAFILE BOOKING_PAGE RENDITION APP_LOG
     python stack_client.py mail MAIL_DIR TOKEN ADDRESS
     python stack_client.py state STATE_JSON           # after the booking's mail went out
+    python stack_client.py during HTTPS_BASE CAFILE SECONDS COMMAND…  # e.g. a reload
     python stack_client.py same STATE_JSON RESTORED_STATE_JSON
 
 Prints one line per check and "N passed, M failed"; exits non-zero on a failure.
@@ -19,7 +20,9 @@ import json
 import re
 import secrets
 import ssl
+import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -205,6 +208,31 @@ def state(state_json):
     check("no task failed", not failed, failed)
 
 
+def during(https_base, cafile, seconds, *command):
+    """Requests /events/ through nginx without pause while ``command`` runs (after a
+    second): every answer must be a 200."""
+    statuses, stop = [], threading.Event()
+
+    def visit():
+        browser = Browser(https_base, cafile)
+        while not stop.is_set():
+            try:
+                statuses.append(browser.get("/events/").status)
+            except OSError as error:
+                statuses.append(type(error).__name__)
+
+    visitor = threading.Thread(target=visit)
+    visitor.start()
+    time.sleep(1)
+    ran = subprocess.run(command, check=False)  # noqa: S603 (the unit's own ExecReload)
+    time.sleep(float(seconds))
+    stop.set()
+    visitor.join()
+    check(f"{' '.join(command)} ran", ran.returncode == 0, ran.returncode)
+    failed = [status for status in statuses if status != 200]
+    check(f"{len(statuses)} requests meanwhile, all answered 200", statuses and not failed, failed)
+
+
 def same(state_json, restored_json):
     before, after = json.loads(state_json)["counts"], json.loads(restored_json)["counts"]
     for name, count in before.items():
@@ -213,7 +241,7 @@ def same(state_json, restored_json):
 
 if __name__ == "__main__":
     mode, *arguments = sys.argv[1:]
-    {"web": web, "mail": mail, "state": state, "same": same}[mode](*arguments)
+    {"web": web, "mail": mail, "state": state, "during": during, "same": same}[mode](*arguments)
     passed, failed = results.count(True), results.count(False)
     print(f"stack {mode}: {passed} passed, {failed} failed")
     sys.exit(1 if failed or not passed else 0)
