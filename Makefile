@@ -116,6 +116,17 @@ makemessages: install ## Update locale/ja/LC_MESSAGES/django.po from the source
 smoke: install ## Production smoke test: gunicorn + PostgreSQL + Redis behind a pretend proxy
 	PY=$(PY) bash docs/deploy/smoke.sh
 
+.PHONY: stack-deps
+stack-deps: ## Install Debian's nginx and openssl for `make stack`
+	@command -v nginx >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || { \
+		echo "Installing nginx and openssl…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx openssl >/dev/null; }
+
+.PHONY: stack
+stack: install stack-deps ## The deployment recipe tested: units, gunicorn, worker, scheduler, nginx, backup and restore
+	PY=$(PY) bash docs/deploy/stack.sh
+
 .PHONY: bench
 bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/
 	@for b in bench/bench_*.py; do [ -f "$$b" ] && $(PY) "$$b"; done; true

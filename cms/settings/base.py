@@ -6,6 +6,7 @@ Everything that differs between machines is read from the environment once, here
 
 import datetime
 import importlib.util
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -261,6 +262,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # E-mail: SMTP from the environment; a neutral sender name (a family member may see
 # the phone screen).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# For django.core.mail.backends.filebased.EmailBackend (docs/deploy/stack.sh reads the mail).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -290,8 +293,11 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-# A CDN in front of the site is purged on publish when configured, e.g. Cloudflare:
-# WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": "...CloudflareBackend", ...}} (see README).
+# A CDN in front of the site is purged on publish when configured (docs/feeds.md,
+# docs/deployment.md): Wagtail's WAGTAILFRONTENDCACHE as JSON in the environment, e.g.
+# {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend", …}}.
+if os.environ.get("WAGTAILFRONTENDCACHE"):
+    WAGTAILFRONTENDCACHE = json.loads(os.environ["WAGTAILFRONTENDCACHE"])
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 # No Gravatar: it would send a hash of each editor's e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

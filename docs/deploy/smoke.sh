@@ -15,39 +15,14 @@ PY=${PY:-.venv/bin/python}
 PG_URL=${SMOKE_PG_URL:-postgres://postgres@127.0.0.1:5432}
 DB_NAME=${SMOKE_DB_NAME:-ibasho_smoke}
 WORK=$(mktemp -d /tmp/ibasho-smoke.XXXXXX)
-PIDS=()
-
-stop_all() {
-    local pid
-    if [ -n "${CACHE_KEY_PREFIX:-}" ] && [ -n "${SMOKE_REDIS_DB:-}" ]; then  # our keys only
-        redis-cli -n "$SMOKE_REDIS_DB" --scan --pattern "$CACHE_KEY_PREFIX:*" \
-            | xargs -r redis-cli -n "$SMOKE_REDIS_DB" del >/dev/null 2>&1 || true
-    fi
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
+# shellcheck source=docs/deploy/lib.sh
+source docs/deploy/lib.sh  # free_port, background, stop_all, choose_redis, wait_http
 trap stop_all EXIT INT TERM
 
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Redis: the machine's, or a private one on a free port when none answers.
-if [ -z "${SMOKE_REDIS_URL:-}" ] && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-    SMOKE_REDIS_URL=redis://127.0.0.1:6379/14
-    SMOKE_REDIS_DB=14
-elif [ -z "${SMOKE_REDIS_URL:-}" ]; then
-    REDIS_PORT=$(free_port)
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-        --daemonize no >"$WORK/redis.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    SMOKE_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+if [ -z "${SMOKE_REDIS_URL:-}" ]; then
+    choose_redis 14
+    SMOKE_REDIS_URL=$REDIS_URL_FOUND
 fi
 
 export DJANGO_SETTINGS_MODULE=cms.settings.production
@@ -81,20 +56,11 @@ PHONE=$("$PY" manage.py shell -v 0 -c \
 start_web() {  # start_web PORT NAME [VAR=value ...]: gunicorn as in docs/deployment.md
     local port=$1 name=$2
     shift 2
-    env "$@" "$PY" -m gunicorn cms.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 30 \
-        --max-requests 1000 --max-requests-jitter 100 \
-        --access-logfile "$WORK/$name-access.log" --error-logfile "$WORK/$name-error.log" &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do
-        # Any HTTP answer will do (without the proxy header it is a redirect to HTTPS).
-        if "$PY" -c "import http.client as h; c = h.HTTPConnection('127.0.0.1', $port, timeout=2); c.request('GET', '/static/css/site.css'); c.getresponse()" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.2
-    done
-    echo "gunicorn ($name) did not start:"
-    cat "$WORK/$name-error.log"
-    return 1
+    background env "$@" "$PY" -m gunicorn cms.wsgi --bind "127.0.0.1:$port" --workers 2 \
+        --timeout 30 --max-requests 1000 --max-requests-jitter 100 \
+        --access-logfile "$WORK/$name-access.log" --error-logfile "$WORK/$name-error.log"
+    # Any HTTP answer will do (without the proxy header it is a redirect to HTTPS).
+    wait_http "$port" "gunicorn ($name)" "$WORK/$name-error.log"
 }
 
 echo "--- 1: production settings, PostgreSQL and Redis, behind the pretend proxy"
