@@ -184,7 +184,11 @@ def test_any_sequence_of_bookings_changes_and_cancellations(
     @given(steps=actions, fields=event_settings)
     def sequence(steps, fields):
         fresh = fresh_date(event, occurrence, fields)
-        run_sequence(client, fresh, steps, mode)
+        tokens = run_sequence(client, fresh, steps, mode)
+        for token in tokens:  # each secret link shows where the booking stands
+            assert client.get(f"/booking/{token}/").status_code == 200
+            ics = client.get(f"/booking/{token}/calendar.ics")
+            assert ics.status_code == 200 and ics.content.startswith(b"BEGIN:VCALENDAR")
 
     sequence()
 
@@ -206,3 +210,36 @@ def test_a_made_up_booking_link_is_a_plain_404(client, site_tree, token, suffix)
     for method in (client.get, client.post):
         response = method(path)
         assert response.status_code in (301, 404), (path, response.status_code)
+
+
+ADDRESS = st.one_of(
+    st.ip_addresses().map(str),
+    st.ip_addresses(v=6).map(lambda a: f"[{a}]:443"),
+    st.sampled_from(["unknown", "", " ", "1.2.3.4:", "[::1", "fe80::1%eth0", "::ffff:1.2.3.4"]),
+    text,
+)
+
+
+def test_any_forwarded_for_header(client, site_tree, settings, generous_limits):
+    """The client's address behind the proxies (rate limits, login lock-out) comes from a
+    header anyone can write: whatever it holds, the registration goes through."""
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8", "2001:db8::/32"]
+    _, occurrence = bookable_event(site_tree.ward, capacity=1)
+    path = f"{occurrence.event.url}{occurrence.original_date.isoformat()}/book/"
+    accepted = 0
+
+    @given(chain=st.lists(ADDRESS, max_size=4), remote=st.sampled_from(["10.0.0.5", "::1"]))
+    def register(chain, remote):
+        nonlocal accepted
+        response = client.post(
+            path,
+            {"nickname": "匿名", "party_size": "1"},
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=", ".join(chain),
+        )
+        assert response.status_code == 303, response.status_code
+        accepted += 1
+
+    register()
+    assert Booking.objects.filter(occurrence=occurrence).count() == accepted
