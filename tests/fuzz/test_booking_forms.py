@@ -13,6 +13,7 @@ Properties, after any sequence of such requests on a fresh date:
 """
 
 import re
+from urllib.parse import quote_from_bytes
 
 import pytest
 from hypothesis import given
@@ -243,3 +244,60 @@ def test_any_forwarded_for_header(client, site_tree, settings, generous_limits):
 
     register()
     assert Booking.objects.filter(occurrence=occurrence).count() == accepted
+
+
+RAW_BODY = st.one_of(
+    st.binary(max_size=200),
+    st.lists(
+        st.tuples(st.sampled_from([*FIELDS, "csrfmiddlewaretoken"]), st.binary(max_size=12)),
+        max_size=8,
+    ).map(
+        lambda pairs: b"&".join(k.encode() + b"=" + quote_from_bytes(v).encode() for k, v in pairs)
+    ),
+)
+
+
+def test_raw_form_bodies(client, site_tree, generous_limits):
+    """What a broken client or a script posts: bytes that are no form, escapes that are
+    not UTF-8, repeated fields. The booking, change and recovery forms answer with a page,
+    never a 500, and take a booking only from a form that is valid."""
+    _, occurrence = bookable_event(site_tree.ward, capacity=2)
+    path = f"{occurrence.event.url}{occurrence.original_date.isoformat()}/"
+    booked = client.post(path + "book/", {"nickname": "匿名", "party_size": "1"})
+    token = re.fullmatch(r"/booking/([^/]+)/\?new=1", booked["Location"]).group(1)
+    accepted = 1
+
+    @given(body=RAW_BODY, target=st.sampled_from(["book", "manage", "recover"]))
+    def post(body, target):
+        nonlocal accepted
+        url = {"book": path + "book/", "manage": f"/booking/{token}/", "recover": "/booking/"}
+        response = client.generic(
+            "POST", url[target], body, content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code in (200, 303, 400, 409, 429), response.status_code
+        if response.status_code >= 400:
+            assert_explained(response)
+        if target == "book" and response.status_code == 303:
+            accepted += 1
+
+    post()
+    assert Booking.objects.filter(occurrence=occurrence).count() == accepted
+
+
+def test_a_forged_csrf_token_books_nothing(site_tree):
+    """A token that is not the one the form gave with this browser's cookie (missing,
+    made up, the wrong length) is refused with a Japanese page, and no booking is made."""
+    from django.test import Client
+
+    _, occurrence = bookable_event(site_tree.ward)
+    path = f"{occurrence.event.url}{occurrence.original_date.isoformat()}/book/"
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = "k" * 32  # the browser's secret; the forger cannot read it
+
+    @given(token=st.one_of(st.just(""), text, st.text("abcdefABCDEF0123456789", min_size=32)))
+    def post(token):
+        data = {"nickname": "匿名", "party_size": "1", "csrfmiddlewaretoken": token}
+        assert_explained(browser.post(path, data))
+
+    post()
+    assert not Booking.objects.filter(occurrence=occurrence).exists()

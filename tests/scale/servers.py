@@ -27,8 +27,9 @@ def free_port():
 def database_url():
     """The test database as a URL another process can open."""
     db = connection.settings_dict
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    password = f":{urllib.parse.quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{db['USER']}{password}@{db.get('HOST') or ''}{port}/{db['NAME']}"
 
 
 def server_environment(redis_url, prefix, workdir):
