@@ -22,6 +22,7 @@ from django.db import connection
 import pytest
 
 from events.bookings.models import Booking, BookingStatus
+from events.bookings.tokens import find_booking
 from tests.bookings.conftest import bookable_event
 
 from .servers import AppServer, Client, server_environment
@@ -105,40 +106,74 @@ def confirmed_people(occurrence):
     return sum(statuses.values_list("party_size", flat=True))
 
 
-def test_capacity_holds_across_servers(servers, site_tree):
-    """Twenty people at once for five places, spread over both servers: five confirmed,
-    the rest on the waiting list, no error, each booking once."""
-    _, occurrence = bookable_event(site_tree.ward, capacity=5, max_party_size=1)
-    path = date_path(occurrence)
-    people = 20
-    barrier = threading.Barrier(people)
-    responses = [None] * people
+def at_once(actions):
+    """Run the actions in threads that start together; their results, in order."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
 
-    def visitor(index):
-        # Each from its own address: the per-address limits are not what is tested here.
-        client = Client(servers[index % 2], address=f"203.0.113.{index + 1}")
-        token = client.csrf_token(path)
+    def run(index, prepare):
+        send = prepare()  # fetch the form first, so the POSTs really overlap
         barrier.wait(timeout=60)
-        responses[index] = client.post(
-            path + "book/",
-            {"csrfmiddlewaretoken": token, "nickname": f"来場者{index}", "party_size": "1"},
-        )
+        results[index] = send()
 
-    threads = [threading.Thread(target=visitor, args=(i,)) for i in range(people)]
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(actions)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a visitor hung"
-    assert [r.status for r in responses] == [303] * people, [r.status for r in responses]
-    tokens = {booking_token(r) for r in responses}
-    assert len(tokens) == people  # nobody's booking lost or given twice
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    return results
+
+
+def registration(server, path, index):
+    """A visitor from an address of their own (the per-address limits are tested apart)."""
+
+    def prepare():
+        client = Client(server, address=f"203.0.113.{index + 1}")
+        token = client.csrf_token(path)
+        data = {"csrfmiddlewaretoken": token, "nickname": f"来場者{index}", "party_size": "1"}
+        return lambda: client.post(path + "book/", data)
+
+    return prepare
+
+
+def cancellation(server, token):
+    return lambda: lambda: Client(server).post(f"/booking/{token}/cancel/", {})
+
+
+def test_capacity_holds_across_servers(servers, site_tree):
+    """Twenty people at once for five places, spread over both servers: five confirmed,
+    the rest on the waiting list, no error, each booking once. Then cancellations on one
+    server race registrations on the other: each freed place goes to the waiting list."""
+    a, b = servers
+    _, occurrence = bookable_event(site_tree.ward, capacity=5, max_party_size=1)
+    path = date_path(occurrence)
+    responses = at_once([registration(servers[i % 2], path, i) for i in range(20)])
+    assert [r.status for r in responses] == [303] * 20, [r.status for r in responses]
+    tokens = [booking_token(r) for r in responses]
+    assert len(set(tokens)) == 20  # nobody's booking lost or given twice
     assert confirmed_people(occurrence) == 5
-    assert Booking.objects.filter(occurrence=occurrence).count() == people
+    assert Booking.objects.filter(occurrence=occurrence).count() == 20
     assert Booking.objects.filter(occurrence=occurrence, status=BookingStatus.WAITING).count() == 15
     for server in servers:  # both tell the next visitor that only the waiting list is left
         page = Client(server).get(path)
         assert page.status == 200 and "満席・キャンセル待ち受付中" in page.text
+
+    confirmed = [t for t in tokens if find_booking(t).status == BookingStatus.CONFIRMED]
+    first_waiting = sorted(
+        (find_booking(t) for t in tokens if find_booking(t).status == BookingStatus.WAITING),
+        key=lambda booking: (booking.created_at, booking.pk),
+    )[:3]
+    results = at_once(
+        [cancellation(b, token) for token in confirmed[:3]]
+        + [registration(a, path, 100 + i) for i in range(6)]
+    )
+    assert [r.status for r in results] == [303] * 9, [r.status for r in results]
+    assert confirmed_people(occurrence) == 5  # three freed, three promoted, none oversold
+    promoted = {booking.pk for booking in first_waiting}
+    now_confirmed = Booking.objects.filter(occurrence=occurrence, status=BookingStatus.CONFIRMED)
+    assert promoted <= set(now_confirmed.values_list("pk", flat=True))  # in order
+    assert Booking.objects.filter(occurrence=occurrence).count() == 26
 
 
 def test_book_on_one_server_cancel_on_the_other(servers, site_tree):
