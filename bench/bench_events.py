@@ -402,10 +402,53 @@ def parse_args(argv=None):
     return args
 
 
-def run(args, db: BenchDatabase):
-    setup_django(db)
-    install_urlconf()
+@dataclass
+class Pages:
+    """What ``measure_pages`` found: the pages, their medians on the empty and the loaded
+    site, and the facts for the header."""
 
+    pages: dict[str, str]
+    empty: dict[str, Result]
+    loaded: dict[str, Result]
+    event: object  # the first recurring event (the feeds benchmark changes it)
+    tree: object
+    seconds_seeding: float
+    occurrences: int
+    header: str
+
+
+EVENT_LABEL = "event page"
+IBASHO_LABEL = "ibasho page"
+
+
+def add_ibasho_place(tree, today):
+    """One weekly ibasho under the ward, published: it exists on the empty site too."""
+    import recurrence
+
+    from events.models import EventCategory
+    from ibasho.models import IbashoPage
+
+    page = IbashoPage(
+        title="ベンチ居場所",
+        slug="bench-ibasho",
+        category=EventCategory.objects.get(slug="ibasho"),
+        summary="安心して過ごせる場所です。",
+        start_date=today - datetime.timedelta(days=30),
+        start_time=datetime.time(13, 0),
+        end_time=datetime.time(17, 0),
+        recurrence=recurrence.deserialize("RRULE:FREQ=WEEKLY;BYDAY=WE"),
+        area="池袋",
+        venue_address="東京都豊島区池袋",
+    )
+    tree.ward.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def measure_pages(events: int, repeat: int, label: str) -> Pages:
+    """Build the site, measure its pages empty, seed ``events`` events, measure again.
+
+    Django must have been set up (``setup_django``) and the URLconf installed."""
     import django
     from django.db import connection
     from django.test import Client
@@ -419,46 +462,54 @@ def run(args, db: BenchDatabase):
     today = timezone.now().astimezone(TOKYO).date()
     this_month = today.replace(day=1)
     next_month = (this_month + datetime.timedelta(days=32)).replace(day=1)
+    client = Client(HTTP_HOST="localhost")
+
+    print(f"Building the site in {label} …", file=sys.stderr, flush=True)
+    tree, organisations = build_site()
+    place = add_ibasho_place(tree, today)
     pages = {
         "trivial view": TRIVIAL_URL,
         "/events/": "/events/",
         "this month": month_path(this_month),
         "next month": month_path(next_month),
+        "/ibasho/": "/ibasho/",
+        IBASHO_LABEL: place.get_url(),
     }
-    client = Client(HTTP_HOST="localhost")
+    print(f"Measuring the empty site ({repeat} repeats) …", file=sys.stderr, flush=True)
+    empty = measure(client, pages, repeat)
 
-    print(f"Building the site in {db.label} …", file=sys.stderr, flush=True)
-    _, organisations = build_site()
-    print(f"Measuring the empty site ({args.repeat} repeats) …", file=sys.stderr, flush=True)
-    empty = measure(client, pages, args.repeat)
-
-    print(f"Seeding {args.events} events …", file=sys.stderr, flush=True)
+    print(f"Seeding {events} events …", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    event = seed_events(organisations, args.events, today)
+    event = seed_events(organisations, events, today)
     seeding = time.perf_counter() - started
     occurrences = Occurrence.objects.count()
-
-    event_label = "event page"
     if event is not None:
-        pages[event_label] = event.get_url()
-    print(f"Measuring the loaded site ({args.repeat} repeats) …", file=sys.stderr, flush=True)
-    loaded = measure(client, pages, args.repeat)
+        pages[EVENT_LABEL] = event.get_url()
+    print(f"Measuring the loaded site ({repeat} repeats) …", file=sys.stderr, flush=True)
+    loaded = measure(client, pages, repeat)
 
     version = ".".join(map(str, connection.get_database_version()))
     header = (
-        f"DB: {connection.display_name} {version} ({db.label}) | events: {args.events} | "
+        f"DB: {connection.display_name} {version} ({label}) | events: {events} | "
         f"occurrences: {occurrences} | "
-        f"repeats: {args.repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
+        f"repeats: {repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
         f"Django {django.get_version()} | Wagtail {wagtail.__version__}"
     )
+    return Pages(pages, empty, loaded, event, tree, seeding, occurrences, header)
+
+
+def run(args, db: BenchDatabase):
+    setup_django(db)
+    install_urlconf()
+    found = measure_pages(args.events, args.repeat, db.label)
     print(
-        f"\nSeeded {args.events} events in {seeding:.1f} s "
-        f"({seeding / args.events * 1000:.0f} ms per event, publish included); "
-        f"{occurrences} occurrence rows."
+        f"\nSeeded {args.events} events in {found.seconds_seeding:.1f} s "
+        f"({found.seconds_seeding / args.events * 1000:.0f} ms per event, publish included); "
+        f"{found.occurrences} occurrence rows."
     )
-    report(header, args.events, empty, loaded, pages, event_label)
+    report(found.header, args.events, found.empty, found.loaded, found.pages, EVENT_LABEL)
     if args.show_sql:
-        print_sql(loaded)
+        print_sql(found.loaded)
 
 
 def close_connections():
