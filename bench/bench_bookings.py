@@ -43,12 +43,14 @@ What it does:
    fails. On any failure (a 5xx, a connection error, a failed check, a traceback in the
    log) it prints the tail of gunicorn's log and exits with status 1.
 
-Rate limits: the app allows 20 registrations per hour per ``REMOTE_ADDR``
-(``events.bookings.web.RATE_LIMITS``, read by ``load_seed.py``) and offers no setting to
-raise it, and gunicorn sets ``REMOTE_ADDR`` from the TCP peer. So each client binds its
-socket to its own loopback address (127.77.x.y; all of 127.0.0.0/8 reaches the loopback
-interface on Linux) and moves to a fresh address after every 20 POSTs: no address ever
-reaches the limit, whatever the worker, and nothing in the app is changed.
+Rate limits: the app allows a few registrations per client address and date (and a wider
+ceiling per address; ``events.bookings.web.RATE_LIMITS``, the tighter of the two read by
+``load_seed.py``), and gunicorn sets ``REMOTE_ADDR`` from the TCP peer. So each client binds
+its socket to its own loopback address (127.77.x.y; all of 127.0.0.0/8 reaches the loopback
+interface on Linux) and moves to a fresh address before reaching that limit: no address
+is ever refused, whatever the worker, and nothing in the app is changed. With
+``--redis-url`` the counters (and the cache) are in Redis, under a key prefix of this run
+whose keys are deleted at the end; without it, in each worker's memory.
 
 Bounds: the server is only ever 127.0.0.1; each request times out after 10 s; no request
 starts more than ``--time-limit`` seconds (at most 120) after its phase started; the

@@ -415,6 +415,42 @@ class Pages:
     seconds_seeding: float
     occurrences: int
     header: str
+    after_change: dict[str, Result] = field(default_factory=dict)
+
+
+AFTER_CHANGE = " after a change"
+
+
+def measure_after_change(client, urls: dict[str, str], repeat: int) -> dict[str, Result]:
+    """Like ``measure``, but every request is the first after a change to the calendar
+    (``invalidate_documents()`` just before it, not timed): what a page costs when nothing
+    cached from the calendar's data can be used."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.versions import invalidate_documents
+
+    timings = {label: [] for label in urls}
+    for _ in range(repeat):
+        for label, url in urls.items():
+            invalidate_documents()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[label].append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{label} ({url}) answered {response.status_code}")
+    results = {}
+    for label, url in urls.items():
+        invalidate_documents()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        results[label + AFTER_CHANGE] = Result(
+            median_ms=statistics.median(timings[label]) * 1000,
+            queries=len(captured),
+            size_kb=len(response.content) / 1024,
+            sql=[q["sql"] for q in captured.captured_queries],
+        )
+    return results
 
 
 EVENT_LABEL = "event page"
@@ -487,6 +523,8 @@ def measure_pages(events: int, repeat: int, label: str) -> Pages:
         pages[EVENT_LABEL] = event.get_url()
     print(f"Measuring the loaded site ({repeat} repeats) …", file=sys.stderr, flush=True)
     loaded = measure(client, pages, repeat)
+    changed = {label: pages[label] for label in ("this month", "next month")}
+    after_change = measure_after_change(client, changed, repeat)
 
     version = ".".join(map(str, connection.get_database_version()))
     header = (
@@ -495,7 +533,7 @@ def measure_pages(events: int, repeat: int, label: str) -> Pages:
         f"repeats: {repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
         f"Django {django.get_version()} | Wagtail {wagtail.__version__}"
     )
-    return Pages(pages, empty, loaded, event, tree, seeding, occurrences, header)
+    return Pages(pages, empty, loaded, event, tree, seeding, occurrences, header, after_change)
 
 
 def run(args, db: BenchDatabase):
@@ -507,7 +545,14 @@ def run(args, db: BenchDatabase):
         f"({found.seconds_seeding / args.events * 1000:.0f} ms per event, publish included); "
         f"{found.occurrences} occurrence rows."
     )
-    report(found.header, args.events, found.empty, found.loaded, found.pages, EVENT_LABEL)
+    loaded = {**found.loaded, **found.after_change}
+    pages = {**found.pages}
+    for label in found.after_change:
+        pages[label] = found.pages[label.removesuffix(AFTER_CHANGE)]
+    empty = {**found.empty}
+    for label in found.after_change:
+        empty[label] = found.empty[label.removesuffix(AFTER_CHANGE)]
+    report(found.header, args.events, empty, loaded, pages, EVENT_LABEL)
     if args.show_sql:
         print_sql(found.loaded)
 

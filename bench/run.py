@@ -103,8 +103,12 @@ def at_least(ratio, aim):
 def page_rows(found: bench_events.Pages):
     rows = []
     trivial = found.loaded["trivial view"].median_ms
-    for label, url in found.pages.items():
-        now = found.loaded[label]
+    loaded = {**found.loaded, **found.after_change}
+    pages = dict(found.pages)
+    for label in found.after_change:
+        pages[label] = found.pages[label.removesuffix(bench_events.AFTER_CHANGE)]
+    for label, url in pages.items():
+        now = loaded[label]
         if label == "trivial view":
             noise = now.median_ms / found.empty[label].median_ms
             rows.append(
@@ -121,10 +125,12 @@ def page_rows(found: bench_events.Pages):
         if label == bench_events.EVENT_LABEL:
             base, mark, queries = found.empty["/events/"], "†", str(now.queries)
         else:
-            base, mark = found.empty[label], ""
+            base, mark = found.empty[label.removesuffix(bench_events.AFTER_CHANGE)], ""
             queries = f"{base.queries} → {now.queries}"
         ratio = now.median_ms / base.median_ms
         name = label if label == url else f"{label} {url}"
+        if label.endswith(bench_events.AFTER_CHANGE):
+            name = f"{label} (first request after a publish)"
         rows.append(
             row(
                 f"page: {name}",
