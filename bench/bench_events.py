@@ -27,7 +27,12 @@ What it does:
    half are one-off dates spread over the next twelve months. Each page is added and
    published the way an editor's publish does it (``save_revision().publish()``), so the
    publish signal materialises real ``Occurrence`` rows. The seeding time is printed.
-4. Measures the same pages again, plus one recurring event's page.
+4. Measures the same pages again, plus one recurring event's page, and the month grids
+   once more with each request the first after a change (``invalidate_documents()`` just
+   before it, untimed: nothing cached from the calendar's data can be used).
+
+The pages also include ``/ibasho/`` and one ibasho page, made before the empty site is
+measured.
 
 How it measures: each page is requested with ``django.test.Client`` (host ``localhost``):
 three warm-up rounds, then ``--repeat`` rounds in which every page is requested once in

@@ -93,7 +93,8 @@ def month_context(request, index_page, year, month):
     start = datetime.datetime.combine(first, datetime.time(0, 0), tzinfo=TOKYO)
     end = datetime.datetime.combine(next_month, datetime.time(0, 0), tzinfo=TOKYO)
     site = Site.find_for_request(request)
-    by_day, counts = _month_entries(form, start, end, site)
+    key = _month_key(form, first, site)
+    by_day, counts = _month_entries(key, form, start, end, site)
     query = form.query_string()
     list_url = index_page.url
     this_day = today()
@@ -134,25 +135,34 @@ def month_context(request, index_page, year, month):
         "programme_url": index_page.programme_url(first) + (f"?{query}" if query else ""),
         "filter_query": query,
         "active_filters": form.active_filters(),
+        # The rendered grid is cached too: it also shows which day is today.
+        "grid_cache_key": f"{key}:{this_day.isoformat()}" if key else None,
+        "grid_cache_seconds": MONTH_CACHE_SECONDS,
     }
 
 
-def _month_entries(form, start, end, site):
-    """``(by_day, counts)``: the first few entries of each day of the month and the number
-    of entries per day, from the cache when possible.
+def _month_key(form, first, site):
+    """The cache key of one month's grid with these filters, or None (a keyword search).
 
-    They change only when something a calendar document shows changes, and every such
-    change (publish, unpublish, a partner import, an organisation or category change, the
-    daily horizon) bumps ``documents_version``, the version the feeds are cached under: so
-    they are kept under that version and never outlive the data. A keyword search is not
-    cached (each text would take a place in the cache)."""
-    key = None
-    if not form.applied().get("q"):
-        query = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
-        key = (
-            f"month-grid:{documents_version()}:{site.pk if site else 0}:{get_language()}:"
-            f"{start.date().isoformat()}:{query}"
-        )
+    What the grid shows changes only when something a calendar document shows changes, and
+    every such change (publish, unpublish, a partner import, an organisation or category
+    change, the daily horizon) bumps ``documents_version``, the version the feeds are
+    cached under: kept under that version, nothing outlives the data. A keyword search is
+    not cached (each text would take a place in the cache)."""
+    if form.applied().get("q"):
+        return None
+    query = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
+    return (
+        f"month-grid:{documents_version()}:{site.pk if site else 0}:{get_language()}:"
+        f"{first.isoformat()}:{query}"
+    )
+
+
+def _month_entries(key, form, start, end, site):
+    """``(by_day, counts)``: the first few entries of each day of the month and the number
+    of entries per day, from the cache under ``key`` when there (and when ``key`` is not
+    None)."""
+    if key is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached

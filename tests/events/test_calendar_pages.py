@@ -323,6 +323,12 @@ def test_the_month_grid_is_cached_until_something_it_shows_changes(client, site_
     second = publish_event(site_tree.family, slug="second", title="二番目の会", start_date=day)
     html = client.get(url).content.decode()
     assert "最初の会" in html and "二番目の会" in html
+    # The filters are part of the key: the filtered grid is not the cached whole one.
+    only = client.get(f"{url}?organisation={site_tree.family.slug}").content.decode()
+    assert "二番目の会" in only and "最初の会" not in only
+    # A keyword search is never cached, and is not served the whole grid either.
+    found = client.get(f"{url}?q=二番目").content.decode()
+    assert "二番目の会" in found and "最初の会" not in found
 
     EventException.objects.create(page=first, original_date=day, kind="cancelled")
     first.save_revision().publish()
