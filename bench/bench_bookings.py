@@ -765,6 +765,13 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the party sizes")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="seconds the server keeps a database connection (0: one per request; "
+        "production's default is 600)",
+    )
+    parser.add_argument(
         "--redis-url",
         default="",
         help="Redis for the server's cache and rate limits, e.g. redis://127.0.0.1:6379/9 "
@@ -846,6 +853,7 @@ def measure_load(args, bench_url, workdir: Path, while_up=None, seed_events=0) -
 
     static_root, media_root = workdir / "static", workdir / "media"
     env = base_env(bench_url, static_root, media_root)
+    env["CONN_MAX_AGE"] = str(getattr(args, "conn_max_age", 0))
     prefix = redis_prefix(env, args.redis_url) if args.redis_url else ""
     run_step(f"Migrating {DB_NAME}", ["manage.py", "migrate", "--noinput", "-v0"], env)
     run_step(
@@ -897,7 +905,8 @@ def measure_load(args, bench_url, workdir: Path, while_up=None, seed_events=0) -
     cache = "Redis" if args.redis_url else "local memory"
     header = (
         f"PostgreSQL {db['version']} | gunicorn {gunicorn.__version__} sync: {args.workers} "
-        f"workers × 1 thread | cache: {cache} | clients: {args.clients} | requests per phase: "
+        f"workers × 1 thread | CONN_MAX_AGE={env['CONN_MAX_AGE']} | cache: {cache} | "
+        f"clients: {args.clients} | requests per phase: "
         f"{args.requests} | capacity {seed_info['capacity']} persons, "
         f"{seed_info['booking_mode']}, at most {seed_info['max_party_size']} per booking | "
         f"party sizes 1-3 (seed {args.seed}) | rate limit {limit}/{window} s per address | "

@@ -330,6 +330,7 @@ def under_load(args):
         time_limit=bench_bookings.MAX_TIME_LIMIT,
         seed=bench_bookings.SEED,
         redis_url=args.redis_url,
+        conn_max_age=args.conn_max_age,
     )
 
     def while_up(port, seed_info):
@@ -394,6 +395,12 @@ def parse_args(argv=None):
     )
     add("--load-events", type=int, default=200, help="events seeded for the load test (200)")
     add("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    add(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="database connection lifetime under load (0: one per request; production: 600)",
+    )
     add("--duration", type=float, default=8, help="seconds of each wrk run (8)")
     add("--connections", type=int, default=20, help="wrk connections (20)")
     add("--clients", type=int, default=40, help="concurrent registering visitors (40)")
