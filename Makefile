@@ -128,8 +128,17 @@ stack: install stack-deps ## The deployment recipe tested: units, gunicorn, work
 	PY=$(PY) bash docs/deploy/stack.sh
 
 .PHONY: bench
-bench: $(VENV)/.installed-test messages ## Run the benchmarks in bench/
-	@for b in bench/bench_*.py; do [ -f "$$b" ] && $(PY) "$$b"; done; true
+BENCH_ARGS ?=
+BENCH_MARKDOWN ?= bench-table.md
+bench: bench-deps $(VENV)/.installed-test messages ## One benchmark table (bench/run.py; PostgreSQL and Redis running)
+	$(PY) bench/run.py --markdown $(BENCH_MARKDOWN) $(BENCH_ARGS)
+
+.PHONY: bench-deps
+bench-deps: ## Install Debian's wrk for the load test of `make bench` (never a downloaded one)
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 .PHONY: clean
 clean: ## Remove the venv, local databases and built files

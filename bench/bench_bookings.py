@@ -43,12 +43,14 @@ What it does:
    fails. On any failure (a 5xx, a connection error, a failed check, a traceback in the
    log) it prints the tail of gunicorn's log and exits with status 1.
 
-Rate limits: the app allows 20 registrations per hour per ``REMOTE_ADDR``
-(``events.bookings.web.RATE_LIMITS``, read by ``load_seed.py``) and offers no setting to
-raise it, and gunicorn sets ``REMOTE_ADDR`` from the TCP peer. So each client binds its
-socket to its own loopback address (127.77.x.y; all of 127.0.0.0/8 reaches the loopback
-interface on Linux) and moves to a fresh address after every 20 POSTs: no address ever
-reaches the limit, whatever the worker, and nothing in the app is changed.
+Rate limits: the app allows a few registrations per client address and date (and a wider
+ceiling per address; ``events.bookings.web.RATE_LIMITS``, the tighter of the two read by
+``load_seed.py``), and gunicorn sets ``REMOTE_ADDR`` from the TCP peer. So each client binds
+its socket to its own loopback address (127.77.x.y; all of 127.0.0.0/8 reaches the loopback
+interface on Linux) and moves to a fresh address before reaching that limit: no address
+is ever refused, whatever the worker, and nothing in the app is changed. With
+``--redis-url`` the counters (and the cache) are in Redis, under a key prefix of this run
+whose keys are deleted at the end; without it, in each worker's memory.
 
 Bounds: the server is only ever 127.0.0.1; each request times out after 10 s; no request
 starts more than ``--time-limit`` seconds (at most 120) after its phase started; the
@@ -763,6 +765,19 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the party sizes")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="seconds the server keeps a database connection (0: one per request; "
+        "production's default is 600)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="Redis for the server's cache and rate limits, e.g. redis://127.0.0.1:6379/9 "
+        "(keys under a prefix of this run, deleted at the end; default: local memory)",
+    )
+    parser.add_argument(
         "--server-url",
         default=DEFAULT_SERVER_URL,
         help=f"PostgreSQL server to create {DB_NAME} on ({DEFAULT_SERVER_URL})",
@@ -781,7 +796,53 @@ def parse_args(argv=None):
     return args
 
 
-def run(args, admin_url, bench_url, workdir: Path) -> bool:
+@dataclass
+class Load:
+    """What ``measure_load`` found."""
+
+    seed_info: dict
+    booking: Phase
+    trivial: Phase
+    db: dict
+    warm: Counter
+    warm_ok: int
+    tasks: tuple[str, str]
+    log: str
+    log_tail: str
+    header: str
+    extra: object = None  # what ``while_up`` returned
+
+
+def redis_prefix(env: dict[str, str], redis_url: str) -> str:
+    """Point the server at ``redis_url`` with a cache key prefix of its own (so its rate
+    counters start from nothing and nobody else's keys are touched); the prefix."""
+    prefix = f"ibasho-bench-{secrets.token_hex(6)}"
+    env.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
+    return prefix
+
+
+def drop_redis_keys(redis_url: str, prefix: str):
+    """Delete the keys of this run (and only those)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_timeout=5)
+    try:
+        batch = []
+        for key in client.scan_iter(match=f"{prefix}:*", count=500):
+            batch.append(key)
+            if len(batch) >= 500:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+    finally:
+        client.close()
+
+
+def measure_load(args, bench_url, workdir: Path, while_up=None, seed_events=0) -> Load:
+    """Migrate and seed the bench database, start gunicorn, run ``while_up(port, seed_info)``
+    if given (its result is ``Load.extra``), then the booking and the trivial phase; check
+    the database. The caller creates and drops the database."""
     import random
 
     import django
@@ -792,6 +853,8 @@ def run(args, admin_url, bench_url, workdir: Path) -> bool:
 
     static_root, media_root = workdir / "static", workdir / "media"
     env = base_env(bench_url, static_root, media_root)
+    env["CONN_MAX_AGE"] = str(getattr(args, "conn_max_age", 0))
+    prefix = redis_prefix(env, args.redis_url) if args.redis_url else ""
     run_step(f"Migrating {DB_NAME}", ["manage.py", "migrate", "--noinput", "-v0"], env)
     run_step(
         "Collecting static files into a temporary folder",
@@ -800,11 +863,11 @@ def run(args, admin_url, bench_url, workdir: Path) -> bool:
     )
     output = run_step(
         "Building the site and the bookable event",
-        ["bench/load_seed.py", "--capacity", str(args.capacity)],
+        ["bench/load_seed.py", "--capacity", str(args.capacity), "--events", str(seed_events)],
         env,
     )
     seed_info = json.loads(output.strip().splitlines()[-1])
-    limit, window = seed_info["ip_rate_limit"]
+    limit, window = seed_info["address_rate_limit"]
 
     server = start_server(env, args.workers, workdir / "gunicorn.log", seed_info["page_path"])
     try:
@@ -812,6 +875,7 @@ def run(args, admin_url, bench_url, workdir: Path) -> bool:
         warm = warm_up(server.port, [seed_info["page_path"], WRITE_PATH], rounds)
         warm_ok = sum(n for (_path, status), n in warm.items() if status == 200)
         warm_writes = warm.get((WRITE_PATH, 200), 0)
+        extra = while_up(server.port, seed_info) if while_up else None
 
         print(
             f"Booking phase: {args.clients} clients, {args.requests} POSTs …",
@@ -832,24 +896,42 @@ def run(args, admin_url, bench_url, workdir: Path) -> bool:
         queued.append(task_counts(bench_url, seed_info["task_table"]))
     finally:
         server.stop()
+        if prefix:
+            drop_redis_keys(args.redis_url, prefix)
     tasks = (tasks_text(queued[0], queued[1]), tasks_text(queued[1], queued[2]))
-    log = server.log_text()
     trivial_ok = sum(1 for s in trivial.samples if s.status == 200) + warm_writes
     db = check_database(bench_url, seed_info, booking, trivial_ok)
 
+    cache = "Redis" if args.redis_url else "local memory"
     header = (
         f"PostgreSQL {db['version']} | gunicorn {gunicorn.__version__} sync: {args.workers} "
-        f"workers × 1 thread | clients: {args.clients} | requests per phase: {args.requests} | "
-        f"capacity {seed_info['capacity']} persons, {seed_info['booking_mode']}, at most "
-        f"{seed_info['max_party_size']} per booking | party sizes 1-3 (seed {args.seed}) | "
-        f"rate limit {limit}/{window} s per address | Python {platform.python_version()} | "
-        f"Django {django.get_version()} | Wagtail {wagtail.__version__} | "
-        f"CPUs: {os.cpu_count()}"
+        f"workers × 1 thread | CONN_MAX_AGE={env['CONN_MAX_AGE']} | cache: {cache} | "
+        f"clients: {args.clients} | requests per phase: "
+        f"{args.requests} | capacity {seed_info['capacity']} persons, "
+        f"{seed_info['booking_mode']}, at most {seed_info['max_party_size']} per booking | "
+        f"party sizes 1-3 (seed {args.seed}) | rate limit {limit}/{window} s per address | "
+        f"Python {platform.python_version()} | Django {django.get_version()} | "
+        f"Wagtail {wagtail.__version__} | CPUs: {os.cpu_count()}"
     )
-    report(header, seed_info, booking, trivial, db, warm_ok, tasks)
+    return Load(
+        seed_info,
+        booking,
+        trivial,
+        db,
+        warm,
+        warm_ok,
+        tasks,
+        server.log_text(),
+        server.log_tail(),
+        header,
+        extra,
+    )
 
+
+def problems_of(load: Load) -> list[str]:
+    """Everything that went wrong: 5xx, connection errors, oversold seats, mismatches, log."""
     problems = []
-    for phase in (booking, trivial):
+    for phase in (load.booking, load.trivial):
         server_errors = sum(n for s, n in phase.statuses.items() if isinstance(s, int) and s >= 500)
         errors = sum(n for s, n in phase.statuses.items() if not isinstance(s, int))
         unexpected = sum(
@@ -866,33 +948,40 @@ def run(args, admin_url, bench_url, workdir: Path) -> bool:
         missing = phase.planned - len(phase.samples)
         if missing:
             problems.append(f"{phase.label}: {missing} requests not made (time limit)")
-    prepared_failed = [s for s in booking.prepared if s.status != 200]
+    prepared_failed = [s for s in load.booking.prepared if s.status != 200]
     if prepared_failed:
         problems.append(f"{len(prepared_failed)} clients got no CSRF token")
-    if any(status != 200 for (_path, status) in warm):
-        problems.append(f"warm-up answers: {dict(warm)}")
+    if any(status != 200 for (_path, status) in load.warm):
+        problems.append(f"warm-up answers: {dict(load.warm)}")
+    db, capacity = load.db, load.seed_info["capacity"]
     if not db["capacity_ok"]:
-        problems.append(
-            f"OVERSOLD: {db['confirmed_persons']} confirmed persons > capacity "
-            f"{seed_info['capacity']}"
-        )
+        problems.append(f"OVERSOLD: {db['confirmed_persons']} confirmed persons > {capacity}")
     if not db["one_each_ok"]:
         problems.append("accepted responses and stored bookings do not match one to one")
     if not db["rows_ok"]:
         problems.append("the trivial view's rows do not match its 200 responses")
-    found = scan_log(log)
+    found = scan_log(load.log)
     if any(found.values()):
         problems.append(f"gunicorn log: {found}")
+    return problems
+
+
+def run(args, bench_url, workdir: Path) -> bool:
+    load = measure_load(args, bench_url, workdir)
+    report(
+        load.header, load.seed_info, load.booking, load.trivial, load.db, load.warm_ok, load.tasks
+    )
+    problems = problems_of(load)
     print()
     if problems:
         print("PROBLEMS:")
         for problem in problems:
             print(f"  - {problem}")
         print(f"\n--- last {LOG_TAIL} lines of gunicorn's log ---")
-        print(server.log_tail())
+        print(load.log_tail)
         print("--- end of log ---")
         return False
-    print(f"No problems: no 5xx, no connection errors, gunicorn log clean ({found}).")
+    print(f"No problems: no 5xx, no connection errors, gunicorn log clean ({scan_log(load.log)}).")
     return True
 
 
@@ -904,7 +993,7 @@ def main(argv=None):
     try:
         print(f"Creating {DB_NAME} …", file=sys.stderr, flush=True)
         create_database(admin_url)
-        ok = run(args, admin_url, bench_url, workdir)
+        ok = run(args, bench_url, workdir)
     finally:
         try:
             drop_database(admin_url)

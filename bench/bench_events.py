@@ -27,7 +27,12 @@ What it does:
    half are one-off dates spread over the next twelve months. Each page is added and
    published the way an editor's publish does it (``save_revision().publish()``), so the
    publish signal materialises real ``Occurrence`` rows. The seeding time is printed.
-4. Measures the same pages again, plus one recurring event's page.
+4. Measures the same pages again, plus one recurring event's page, and the month grids
+   once more with each request the first after a change (``invalidate_documents()`` just
+   before it, untimed: nothing cached from the calendar's data can be used).
+
+The pages also include ``/ibasho/`` and one ibasho page, made before the empty site is
+measured.
 
 How it measures: each page is requested with ``django.test.Client`` (host ``localhost``):
 three warm-up rounds, then ``--repeat`` rounds in which every page is requested once in
@@ -402,10 +407,89 @@ def parse_args(argv=None):
     return args
 
 
-def run(args, db: BenchDatabase):
-    setup_django(db)
-    install_urlconf()
+@dataclass
+class Pages:
+    """What ``measure_pages`` found: the pages, their medians on the empty and the loaded
+    site, and the facts for the header."""
 
+    pages: dict[str, str]
+    empty: dict[str, Result]
+    loaded: dict[str, Result]
+    event: object  # the first recurring event (the feeds benchmark changes it)
+    tree: object
+    seconds_seeding: float
+    occurrences: int
+    header: str
+    after_change: dict[str, Result] = field(default_factory=dict)
+
+
+AFTER_CHANGE = " after a change"
+
+
+def measure_after_change(client, urls: dict[str, str], repeat: int) -> dict[str, Result]:
+    """Like ``measure``, but every request is the first after a change to the calendar
+    (``invalidate_documents()`` just before it, not timed): what a page costs when nothing
+    cached from the calendar's data can be used."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.versions import invalidate_documents
+
+    timings = {label: [] for label in urls}
+    for _ in range(repeat):
+        for label, url in urls.items():
+            invalidate_documents()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[label].append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{label} ({url}) answered {response.status_code}")
+    results = {}
+    for label, url in urls.items():
+        invalidate_documents()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        results[label + AFTER_CHANGE] = Result(
+            median_ms=statistics.median(timings[label]) * 1000,
+            queries=len(captured),
+            size_kb=len(response.content) / 1024,
+            sql=[q["sql"] for q in captured.captured_queries],
+        )
+    return results
+
+
+EVENT_LABEL = "event page"
+IBASHO_LABEL = "ibasho page"
+
+
+def add_ibasho_place(tree, today):
+    """One weekly ibasho under the ward, published: it exists on the empty site too."""
+    import recurrence
+
+    from events.models import EventCategory
+    from ibasho.models import IbashoPage
+
+    page = IbashoPage(
+        title="ベンチ居場所",
+        slug="bench-ibasho",
+        category=EventCategory.objects.get(slug="ibasho"),
+        summary="安心して過ごせる場所です。",
+        start_date=today - datetime.timedelta(days=30),
+        start_time=datetime.time(13, 0),
+        end_time=datetime.time(17, 0),
+        recurrence=recurrence.deserialize("RRULE:FREQ=WEEKLY;BYDAY=WE"),
+        area="池袋",
+        venue_address="東京都豊島区池袋",
+    )
+    tree.ward.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def measure_pages(events: int, repeat: int, label: str) -> Pages:
+    """Build the site, measure its pages empty, seed ``events`` events, measure again.
+
+    Django must have been set up (``setup_django``) and the URLconf installed."""
     import django
     from django.db import connection
     from django.test import Client
@@ -419,46 +503,63 @@ def run(args, db: BenchDatabase):
     today = timezone.now().astimezone(TOKYO).date()
     this_month = today.replace(day=1)
     next_month = (this_month + datetime.timedelta(days=32)).replace(day=1)
+    client = Client(HTTP_HOST="localhost")
+
+    print(f"Building the site in {label} …", file=sys.stderr, flush=True)
+    tree, organisations = build_site()
+    place = add_ibasho_place(tree, today)
     pages = {
         "trivial view": TRIVIAL_URL,
         "/events/": "/events/",
         "this month": month_path(this_month),
         "next month": month_path(next_month),
+        "/ibasho/": "/ibasho/",
+        IBASHO_LABEL: place.get_url(),
     }
-    client = Client(HTTP_HOST="localhost")
+    print(f"Measuring the empty site ({repeat} repeats) …", file=sys.stderr, flush=True)
+    empty = measure(client, pages, repeat)
 
-    print(f"Building the site in {db.label} …", file=sys.stderr, flush=True)
-    _, organisations = build_site()
-    print(f"Measuring the empty site ({args.repeat} repeats) …", file=sys.stderr, flush=True)
-    empty = measure(client, pages, args.repeat)
-
-    print(f"Seeding {args.events} events …", file=sys.stderr, flush=True)
+    print(f"Seeding {events} events …", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    event = seed_events(organisations, args.events, today)
+    event = seed_events(organisations, events, today)
     seeding = time.perf_counter() - started
     occurrences = Occurrence.objects.count()
-
-    event_label = "event page"
     if event is not None:
-        pages[event_label] = event.get_url()
-    print(f"Measuring the loaded site ({args.repeat} repeats) …", file=sys.stderr, flush=True)
-    loaded = measure(client, pages, args.repeat)
+        pages[EVENT_LABEL] = event.get_url()
+    print(f"Measuring the loaded site ({repeat} repeats) …", file=sys.stderr, flush=True)
+    loaded = measure(client, pages, repeat)
+    changed = {label: pages[label] for label in ("this month", "next month")}
+    after_change = measure_after_change(client, changed, repeat)
 
     version = ".".join(map(str, connection.get_database_version()))
     header = (
-        f"DB: {connection.display_name} {version} ({db.label}) | events: {args.events} | "
+        f"DB: {connection.display_name} {version} ({label}) | events: {events} | "
         f"occurrences: {occurrences} | "
-        f"repeats: {args.repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
+        f"repeats: {repeat} (+{WARMUPS} warm-ups) | Python {platform.python_version()} | "
         f"Django {django.get_version()} | Wagtail {wagtail.__version__}"
     )
+    return Pages(pages, empty, loaded, event, tree, seeding, occurrences, header, after_change)
+
+
+def run(args, db: BenchDatabase):
+    setup_django(db)
+    install_urlconf()
+    found = measure_pages(args.events, args.repeat, db.label)
     print(
-        f"\nSeeded {args.events} events in {seeding:.1f} s "
-        f"({seeding / args.events * 1000:.0f} ms per event, publish included); "
-        f"{occurrences} occurrence rows."
+        f"\nSeeded {args.events} events in {found.seconds_seeding:.1f} s "
+        f"({found.seconds_seeding / args.events * 1000:.0f} ms per event, publish included); "
+        f"{found.occurrences} occurrence rows."
     )
-    report(header, args.events, empty, loaded, pages, event_label)
+    loaded = {**found.loaded, **found.after_change}
+    pages = {**found.pages}
+    for label in found.after_change:
+        pages[label] = found.pages[label.removesuffix(AFTER_CHANGE)]
+    empty = {**found.empty}
+    for label in found.after_change:
+        empty[label] = found.empty[label.removesuffix(AFTER_CHANGE)]
+    report(found.header, args.events, empty, loaded, pages, EVENT_LABEL)
     if args.show_sql:
-        print_sql(loaded)
+        print_sql(found.loaded)
 
 
 def close_connections():

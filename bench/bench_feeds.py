@@ -295,6 +295,46 @@ def profile_build(info, lines):
     return out.getvalue()
 
 
+@dataclass
+class Feeds:
+    results: dict[str, Measured]  # in the order of ROWS
+    vevents: int
+    rows: int
+    same_bytes: bool  # the direct build gives the HTTP response's bytes
+    remark: str
+    info: object  # the FeedInfo the view builds with
+
+
+def measure_feeds(client, changed_event, repeat) -> Feeds:
+    """Measure the all-events feed on the seeded site (``changed_event`` is published again
+    with another title for the rebuild)."""
+    import icalendar
+
+    from events.feeds.ics import build_calendar, feed_window
+    from events.models import Occurrence
+
+    info, response = feed_info_of_view(client)
+    body, etag = response.content, response["ETag"]
+    direct_body, _ = build_calendar(info, *feed_rows())
+    floor_calendar = icalendar.Calendar.from_ical(body)
+    vevents = len(floor_calendar.walk("VEVENT"))
+    start, end = feed_window()
+    rows = Occurrence.objects.visible().filter(start__gte=start, start__lt=end).count()
+
+    print(f"Measuring the feed ({repeat} repeats) …", file=sys.stderr, flush=True)
+    light, heavy = make_steps(client, info, etag, floor_calendar, changed_event)
+    measured = {**measure(light, repeat), **measure(heavy, repeat, collect=True)}
+    same = "identical to" if direct_body == body else "DIFFERENT from"
+    reserialised = floor_calendar.to_ical()
+    remark = (
+        f"The direct build's bytes are {same} the HTTP response's; icalendar's re-serialisation "
+        f"is {len(reserialised) / 1024:.1f} KB "
+        f"({'byte for byte the same' if reserialised == body else 'not byte for byte the same'})."
+    )
+    results = {label: measured[label] for label in ROWS}
+    return Feeds(results, vevents, rows, direct_body == body, remark, info)
+
+
 # --------------------------------------------------------------------------------------------
 # Reporting
 
@@ -423,7 +463,6 @@ def run(args, db: BenchDatabase):
 
     import icalendar
 
-    from events.feeds.ics import build_calendar, feed_window
     from events.models import Occurrence
     from events.schedules import TOKYO
 
@@ -442,20 +481,9 @@ def run(args, db: BenchDatabase):
         # row and reads the table for what the index holds.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-
-    info, response = feed_info_of_view(client)
-    body, etag = response.content, response["ETag"]
-    direct_body, _ = build_calendar(info, *feed_rows())
-    floor_calendar = icalendar.Calendar.from_ical(body)
-    vevents = len(floor_calendar.walk("VEVENT"))
-    start, end = feed_window()
-    rows = Occurrence.objects.visible().filter(start__gte=start, start__lt=end).count()
+    feeds = measure_feeds(client, changed_event, args.repeat)
+    results, vevents, rows = feeds.results, feeds.vevents, feeds.rows
     occurrences = Occurrence.objects.count()
-
-    print(f"Measuring ({args.repeat} repeats) …", file=sys.stderr, flush=True)
-    light, heavy = make_steps(client, info, etag, floor_calendar, changed_event)
-    measured = {**measure(light, args.repeat), **measure(heavy, args.repeat, collect=True)}
-    results = {label: measured[label] for label in ROWS}
 
     version = ".".join(map(str, connection.get_database_version()))
     header = (
@@ -470,19 +498,13 @@ def run(args, db: BenchDatabase):
         f"({seeding / args.events * 1000:.0f} ms per event, publish included); "
         f"{occurrences} occurrence rows."
     )
-    same = "identical to" if direct_body == body else "DIFFERENT from"
-    reserialised = floor_calendar.to_ical()
-    print(
-        f"The direct build's bytes are {same} the HTTP response's; icalendar's re-serialisation "
-        f"is {len(reserialised) / 1024:.1f} KB "
-        f"({'byte for byte the same' if reserialised == body else 'not byte for byte the same'})."
-    )
+    print(feeds.remark)
     report(header, results, vevents, rows)
     if args.show_sql:
         print_sql(results)
     if args.profile:
         print(f"\ncProfile of one cold build_calendar (top {PROFILE_LINES}, cumulative):\n")
-        print(profile_build(info, PROFILE_LINES))
+        print(profile_build(feeds.info, PROFILE_LINES))
 
 
 def main(argv=None):

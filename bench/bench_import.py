@@ -73,8 +73,10 @@ def moved(data, share=10):
     return "\r\n".join(lines).encode()
 
 
-def run(args, db):
-    setup_django(db)
+def measure_import(tree, events, repeat):
+    """Import a realistic partner calendar of ``events`` events into the site of ``tree``;
+    ``(rows, facts)``: one ``(phase, median s, events, dates, extra)`` per phase, and the
+    feed's size, dates in the window and the window."""
     from django.utils import timezone
 
     from events.importers.factories import realistic_feed
@@ -84,46 +86,53 @@ def run(args, db):
     from events.importers.sync import store
     from events.models import Occurrence, PartnerFeed
 
-    tree, _organisations = build_site()
     feed = PartnerFeed.objects.create(
         name="ベンチ",
         url="https://partner.example.jp/c.ics",
         organisation=tree.family,
         enabled=True,
     )
-    data = realistic_feed(events=args.events)
+    data = realistic_feed(events=events)
     now = timezone.now()
     window = parse_window(now)
     rows = []
 
-    seconds, parsed = timed(lambda: parse_calendar(data, *window), args.repeat)
+    seconds, parsed = timed(lambda: parse_calendar(data, *window), repeat)
     dates = len(parsed.occurrences)
-    rows.append(("parse, in process", seconds, args.events, dates, ""))
-    seconds, isolated = timed(lambda: parse_isolated(data, *window), args.repeat)
+    rows.append(("parse, in process", seconds, events, dates, ""))
+    seconds, isolated = timed(lambda: parse_isolated(data, *window), repeat)
     memory = f"{isolated.stats['max_rss_kb'] / 1024:.0f} MB"
-    rows.append(("parse, child process", seconds, args.events, len(isolated.occurrences), memory))
+    rows.append(("parse, child process", seconds, events, len(isolated.occurrences), memory))
 
     def first_import():
         Occurrence.objects.filter(feed=feed).delete()
         return store(feed, parsed.occurrences, window[0], now)
 
-    seconds, stored = timed(first_import, args.repeat)
+    seconds, stored = timed(first_import, repeat)
     assert stored.created == Occurrence.objects.filter(feed=feed).count()
-    rows.append(("store, first import", seconds, args.events, stored.created, ""))
-    seconds, stored = timed(lambda: store(feed, parsed.occurrences, window[0], now), args.repeat)
+    rows.append(("store, first import", seconds, events, stored.created, ""))
+    seconds, stored = timed(lambda: store(feed, parsed.occurrences, window[0], now), repeat)
     assert stored.unchanged == dates
-    rows.append(("store, unchanged", seconds, args.events, dates, ""))
+    rows.append(("store, unchanged", seconds, events, dates, ""))
     changed = parse_calendar(moved(data), *window).occurrences
     seconds, stored = timed(
         lambda: store(feed, changed, window[0], now),
-        args.repeat,
+        repeat,
         setup=lambda: store(feed, parsed.occurrences, window[0], now),
     )
-    rows.append(("store, 10% changed", seconds, args.events, dates, f"{stored.updated} updated"))
+    rows.append(("store, 10% changed", seconds, events, dates, f"{stored.updated} updated"))
+    return rows, {"megabytes": len(data) / 1e6, "dates": dates, "window": window}
+
+
+def run(args, db):
+    setup_django(db)
+    tree, _organisations = build_site()
+    rows, facts = measure_import(tree, args.events, args.repeat)
+    dates, window = facts["dates"], facts["window"]
 
     print(
         f"\nImporting a partner calendar of {args.events} events "
-        f"({len(data) / 1e6:.1f} MB, {dates} dates in the window) on {db.label}\n"
+        f"({facts['megabytes']:.1f} MB, {dates} dates in the window) on {db.label}\n"
     )
     print_table(
         ("phase", "median s", "events/s", "dates", "dates/s", "memory"),

@@ -11,7 +11,9 @@ exactly as the booking tests do (``tests.bookings.conftest.bookable_event``: fir
 first served, at most 4 people per booking, one occurrence 10 days ahead), with the capacity
 asked for. It prints one JSON line on stdout that the benchmark reads: the occurrence page's
 path, the booking path, the occurrence id, the table names to check afterwards (bookings,
-sessions, queued background tasks) and the app's per-address rate limit.
+sessions, queued background tasks), the app's per-address and site-wide rate limits, and
+the path of one more event's page. With ``--events N`` it also seeds N events as
+``bench/bench_events.py`` does (half weekly), for the pages under load.
 """
 
 import argparse
@@ -28,6 +30,12 @@ EXPECTED_DB = "ibasho_bench_load"
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--capacity", type=int, required=True)
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=0,
+        help="also seed this many events as bench/bench_events.py does (half weekly)",
+    )
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -47,14 +55,23 @@ def main(argv=None):
     if name != EXPECTED_DB:  # never seed anybody else's database
         raise SystemExit(f"Refusing to seed {name!r}: not the load-test database.")
 
+    from django.utils import timezone
+
+    from bench.bench_events import build_site, seed_events
     from events.bookings import web
     from events.bookings.models import Booking
+    from events.schedules import TOKYO
     from tests.bookings.conftest import bookable_event
-    from tests.conftest import build_site_tree
 
-    tree = build_site_tree()
+    tree, organisations = build_site()
     event, occurrence = bookable_event(tree.ward, capacity=args.capacity)
+    today = timezone.now().astimezone(TOKYO).date()
+    recurring = seed_events(organisations, args.events, today) if args.events else None
     cache.clear()
+    limits = {**web.RATE_LIMITS, **getattr(settings, "BOOKING_RATE_LIMITS", {})}
+    # One client address may book one date this many times in the window: the tighter of
+    # the per-address-and-date and the per-address limits.
+    address_limit = min(limits["address_occurrence"], limits["address"])
     date = occurrence.original_date.isoformat()
     page_path = event.url + event.reverse_subpage("occurrence", args=(date,))
     print(
@@ -70,7 +87,10 @@ def main(argv=None):
                 "booking_table": Booking._meta.db_table,
                 "session_table": Session._meta.db_table,
                 "task_table": DBTaskResult._meta.db_table,
-                "ip_rate_limit": list(web.RATE_LIMITS["ip"]),
+                "address_rate_limit": list(address_limit),
+                "site_rate_limit": list(limits["site"]),
+                "event_path": recurring.url if recurring else event.url,
+                "events": args.events,
                 "settings": os.environ.get("DJANGO_SETTINGS_MODULE", ""),
             }
         ),

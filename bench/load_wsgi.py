@@ -11,6 +11,9 @@ connection handling the same as for a real request, it sends Django's ``request_
 ``request_finished`` signals around the write, so with ``CONN_MAX_AGE=0`` each request opens
 and closes its own PostgreSQL connection, just as the booking requests do.
 
+``/bench-trivial/`` is the same without the INSERT (no database at all): the floor of a
+request through gunicorn, for the pages under load.
+
 The app itself is not changed; the settings module defaults to ``bench.load_settings``.
 """
 
@@ -25,6 +28,7 @@ from django.core import signals  # noqa: E402
 from cms.wsgi import application as site_application  # noqa: E402  (sets Django up)
 
 WRITE_PATH = "/bench-write/"
+READ_PATH = "/bench-trivial/"
 MARKER = "bench-write"
 
 
@@ -40,11 +44,13 @@ def write_one_row():
 
 
 def application(environ, start_response):
-    if environ.get("PATH_INFO") != WRITE_PATH:
+    path = environ.get("PATH_INFO")
+    if path not in (WRITE_PATH, READ_PATH):
         return site_application(environ, start_response)
     signals.request_started.send(sender=__name__, environ=environ)
     try:
-        write_one_row()
+        if path == WRITE_PATH:
+            write_one_row()
     finally:
         signals.request_finished.send(sender=__name__)
     body = b"ok"

@@ -117,3 +117,24 @@ class FailOpenRedisCache(RedisCache):
 
     def clear(self):
         return self._attempt(super().clear, False)
+
+    # --- counters --------------------------------------------------------------------
+
+    def count_many(self, windows, version=None):
+        """Count one more under each key of ``{key: window in seconds}``, all in one round
+        trip to Redis; ``{key: count so far}``. A counter that did not exist starts its
+        window now (``INCR``, then ``EXPIRE … NX``: an expiry once set is never moved, and
+        no counter is ever left without one). While Redis is down every count is 1 (rate
+        limits count nothing, as ``incr`` does)."""
+
+        def count():
+            client = self._cache.get_client(None, write=True)
+            pipe = client.pipeline(transaction=False)
+            for key, window in windows.items():
+                name = self.make_and_validate_key(key, version=version)
+                pipe.incr(name)
+                pipe.expire(name, int(window), nx=True)
+            results = pipe.execute()
+            return {key: int(results[2 * n]) for n, key in enumerate(windows)}
+
+        return self._attempt(count, dict.fromkeys(windows, 1))

@@ -90,6 +90,16 @@ def has_waiting_list(occurrence):
     return occurrence.bookings.filter(status=BookingStatus.WAITING).exists()
 
 
+def seats_and_waiting(occurrence):
+    """``(people confirmed, whether anyone is waiting)`` for one date, in one query (what
+    a registration asks under the lock: ``seats_taken`` and ``has_waiting_list``)."""
+    confirmed, waiting = Q(status=BookingStatus.CONFIRMED), Q(status=BookingStatus.WAITING)
+    row = Booking.objects.filter(confirmed | waiting, occurrence_id=occurrence.pk).aggregate(
+        people=Sum("party_size", filter=confirmed), waiting=Count("pk", filter=waiting)
+    )
+    return row["people"] or 0, row["waiting"] > 0
+
+
 def current_slots(occurrence):
     """Slots inside the date's current times (older ones are kept only for their bookings)."""
     return occurrence.slots.filter(start__gte=occurrence.start, end__lte=occurrence.end)

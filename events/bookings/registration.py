@@ -17,6 +17,7 @@ from .availability import (
     has_waiting_list,
     party_limit,
     registration_state,
+    seats_and_waiting,
     seats_taken,
 )
 from .mail import queue_mail
@@ -100,8 +101,7 @@ def register(occurrence_id, *, party_size=1, slot_id=None, channel=Channel.WEB, 
             status = BookingStatus.LOTTERY
         else:
             capacity = capacity_of(occurrence)
-            taken = seats_taken(occurrence)
-            waiting = has_waiting_list(occurrence)
+            taken, waiting = seats_and_waiting(occurrence)
             _pause()
             if capacity is None or (taken + party_size <= capacity and not waiting):
                 status = BookingStatus.CONFIRMED

@@ -2,37 +2,24 @@
 any change bumps, strong ETags, and conditional GET without rebuilding the document."""
 
 import hashlib
-import time
 
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
-VERSION_KEY = "generated-documents:version"
-CHANGED_KEY = "generated-documents:changed-at"
+from ..versions import CHANGED_KEY, VERSION_KEY, documents_version, invalidate_documents
+
+__all__ = [
+    "CHANGED_KEY",
+    "TIMEOUT",
+    "VERSION_KEY",
+    "cached_document",
+    "documents_version",
+    "invalidate_documents",
+]
+
 TIMEOUT = 6 * 60 * 60
-
-
-def documents_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-    return version
-
-
-def invalidate_documents():
-    """Call on any change that a generated document may show (publish, unpublish, …).
-
-    The time of the change is kept too: a withdrawal removes rows, so the data alone would
-    give an older Last-Modified and clients asking If-Modified-Since would keep the
-    withdrawn event."""
-    cache.set(CHANGED_KEY, int(time.time()), None)
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
 
 
 def cached_document(request, key, build, content_type, max_age=900, s_maxage=3600):

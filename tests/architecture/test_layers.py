@@ -41,6 +41,7 @@ EVENTS_LAYERS = {
     "events.occurrences": SERVICES,
     "events.public_urls": SERVICES,
     "events.ratelimits": SERVICES,
+    "events.versions": SERVICES,
     "events.statistics": SERVICES,
     "events.statistics.figures": SERVICES,
     "events.statistics.report": SERVICES,

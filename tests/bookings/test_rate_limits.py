@@ -97,3 +97,58 @@ def test_the_site_wide_ceiling(client, bookable, settings):
     event, occurrence = bookable
     codes = [book(client, event, occurrence, f"198.51.100.{n}").status_code for n in range(6)]
     assert codes == [303] * 5 + [429]
+
+
+def test_with_redis_the_counters_take_one_round_trip_and_expire(client, bookable, monkeypatch):
+    """With Redis the three counters of a booking are counted in one pipelined round
+    trip, each with its window as expiry, and the limits hold exactly as in memory."""
+    import socket
+    import uuid
+
+    from cms.settings.base import cache_settings
+
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", 6379)) != 0:
+            pytest.skip("no Redis server on 127.0.0.1:6379")
+    import redis.client
+
+    caches = cache_settings("redis://127.0.0.1:6379/15")
+    prefix = f"test-rate-{uuid.uuid4().hex}"
+    caches["default"]["KEY_PREFIX"] = prefix
+    executed, single = [], []
+    original_execute = redis.client.Pipeline.execute
+    original_command = redis.client.Redis.execute_command
+
+    def execute(pipe, *args, **kwargs):
+        executed.append(len(pipe.command_stack))
+        return original_execute(pipe, *args, **kwargs)
+
+    def command(self, *args, **kwargs):
+        if not isinstance(self, redis.client.Pipeline) and len(args) > 1:
+            single.append(str(args[1]))
+        return original_command(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    monkeypatch.setattr(redis.client.Redis, "execute_command", command)
+    event, occurrence = bookable
+    limit = booking_web.RATE_LIMITS["address_occurrence"][0]
+    with override_settings(CACHES=caches):
+        from django.core.cache import cache
+
+        try:
+            codes = [book(client, event, occurrence).status_code for _ in range(limit + 1)]
+            assert codes == [303] * limit + [429]
+            assert executed == [6] * (limit + 1)  # INCR and EXPIRE NX for three counters
+            assert not [key for key in single if "-rate:" in key]  # nothing one by one
+            server = cache._cache.get_client(None)
+            keys = list(server.scan_iter(match=f"{prefix}:*booking-rate*"))
+            assert len(keys) == 3
+            windows = {window for _n, window in booking_web.RATE_LIMITS.values()}
+            for key in keys:
+                assert 0 < server.ttl(key) <= max(windows)
+        finally:
+            server = cache._cache.get_client(None)
+            stale = list(server.scan_iter(match=f"{prefix}:*"))
+            if stale:
+                server.delete(*stale)
+    assert Booking.objects.count() == limit
