@@ -59,6 +59,7 @@ STRINGS = [
     gettext_noop("This %(model_name)s hasn't been submitted for moderation yet"),
     gettext_noop("Task submitted by"),
     gettext_noop("Requested by"),
+    gettext_noop("requested by"),  # WorkflowState.requested_by: the workflow report filter
     gettext_noop("Workflow progress"),
     gettext_noop("Workflow history"),
     gettext_noop("Workflow"),
