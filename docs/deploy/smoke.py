@@ -11,77 +11,20 @@ library only. Usage::
 Prints one line per check and ends with "N passed, M failed"; exits non-zero on a failure.
 """
 
-import http.client
 import json
 import re
 import sys
 import time
-import urllib.parse
+
+import proxyclient  # beside this file
 
 CLIENT = "198.51.100.23"  # the visitor's address, as the proxy reports it
 results = []
 
 
-class Response:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def header(self, name):
-        return self.headers.get(name.lower(), "")
-
-
-class Browser:
-    """Keeps cookies by hand: they are Secure (HTTPS behind the proxy), and the standard
-    cookie jar would not send them over the plain connection to the app server."""
-
-    def __init__(self, base):
-        parts = urllib.parse.urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        sent = {
-            "Host": f"{self.host}:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": CLIENT,
-            "User-Agent": "ibasho-smoke",
-        }
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        sent.update(headers or {})
-        connection.request(method, path, body=body, headers=sent)
-        raw = connection.getresponse()
-        headers = {}
-        for name, value in raw.getheaders():
-            if name.lower() == "set-cookie":
-                cookie = value.split(";", 1)[0]
-                key, _, val = cookie.partition("=")
-                self.cookies[key.strip()] = val.strip()
-            headers[name.lower()] = value
-        response = Response(raw.status, headers, raw.read())
-        connection.close()
-        return response
-
-    def get(self, path, **headers):
-        return self.request("GET", path, headers=headers)
-
-    def post(self, path, data):
-        body = urllib.parse.urlencode(data)
-        return self.request(
-            "POST",
-            path,
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"https://{self.host}:{self.port}",
-                "Referer": f"https://{self.host}:{self.port}{path}",
-            },
-        )
+def visitor(base):
+    """A visitor behind the pretend proxy."""
+    return proxyclient.Browser(base, forwarded_for=CLIENT, user_agent="ibasho-smoke")
 
 
 def check(name, condition, detail=""):
@@ -106,7 +49,7 @@ def book(browser, page):
     form_page = browser.get(page)
     check(f"booking page {page}", form_page.status == 200, form_page.status)
     action = re.search(r'<form[^>]+action="([^"]*/book/)"', form_page.text)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.text)
+    token = proxyclient.CSRF_FIELD.search(form_page.text)
     if not check("booking form with a CSRF token", action and token):
         return None
     response = browser.post(
@@ -125,7 +68,7 @@ def book(browser, page):
 
 
 def full(base, booking_page, rendition, access_log):
-    browser = Browser(base)
+    browser = visitor(base)
     home = browser.get("/")
     check("home page", home.status == 200, home.status)
     csp = home.header("Content-Security-Policy")
@@ -134,7 +77,7 @@ def full(base, booking_page, rendition, access_log):
     check("X-Content-Type-Options", home.header("X-Content-Type-Options") == "nosniff")
     check("HSTS", "max-age=" in home.header("Strict-Transport-Security"))
     check("Permissions-Policy", "geolocation=()" in home.header("Permissions-Policy"))
-    plain = Browser(base)
+    plain = visitor(base)
     redirect = plain.request("GET", "/events/", headers={"X-Forwarded-Proto": "http"})
     check("plain HTTP is redirected to HTTPS", redirect.status == 301, redirect.status)
     events = browser.get("/events/")
@@ -166,7 +109,7 @@ def full(base, booking_page, rendition, access_log):
 
 
 def redis_down(base, booking_page, manage_path):
-    browser = Browser(base)
+    browser = visitor(base)
     events = browser.get("/events/")
     check("Redis down: /events/", events.status == 200, events.status)
     manage = browser.get(manage_path)
@@ -185,7 +128,7 @@ def redis_down(base, booking_page, manage_path):
 
 
 def database_down(base, phone):
-    browser = Browser(base)
+    browser = visitor(base)
     for path in ("/", "/events/"):
         page = browser.get(path)
         check(f"database down: {path} answers 503", page.status == 503, page.status)

@@ -15,66 +15,31 @@ Prints one line per check and "N passed, M failed"; exits non-zero on a failure.
 import email
 import email.header
 import glob
-import http.client
 import json
 import re
 import secrets
-import ssl
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
-from smoke import Response, check, results  # the smoke client's helpers
+import proxyclient  # beside this file
+from smoke import check, results  # the smoke client's checks
 
 SPOOFED = ("203.0.113.7", "203.0.113.8", "203.0.113.9")  # what a client may claim
 
 
-class Browser:
-    """A browser at the proxy: HTTPS verified against the test certificate, cookies
-    kept by hand (Secure cookies over our own TLS)."""
+class Browser(proxyclient.Browser):
+    """A browser at the proxy: HTTPS verified against the test certificate only."""
 
     def __init__(self, base, cafile=None):
-        parts = urllib.parse.urlsplit(base)
-        self.scheme, self.host, self.port = parts.scheme, parts.hostname, parts.port
-        self.context = ssl.create_default_context(cafile=cafile) if cafile else None
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        if self.scheme == "https":
-            connection = http.client.HTTPSConnection(
-                self.host, self.port, timeout=30, context=self.context
-            )
-        else:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        sent = {"User-Agent": "ibasho-stack"}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        sent.update(headers or {})
-        connection.request(method, path, body=body, headers=sent)
-        raw = connection.getresponse()
-        headers = {}
-        for name, value in raw.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, val = value.split(";", 1)[0].partition("=")
-                self.cookies[key.strip()] = val.strip()
-            headers[name.lower()] = value
-        response = Response(raw.status, headers, raw.read())
-        connection.close()
-        return response
-
-    def get(self, path, **headers):
-        return self.request("GET", path, headers=headers)
-
-    def origin(self):
-        return f"{self.scheme}://{self.host}:{self.port}"
+        super().__init__(base, cafile=cafile, user_agent="ibasho-stack")
 
     def book(self, page, address="", forwarded_for=None):
         """Fill in and send the booking form at ``page``: the response to the POST."""
         form = self.get(page)
         action = re.search(r'<form[^>]+action="([^"]*/book/)"', form.text)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        token = proxyclient.CSRF_FIELD.search(form.text)
         if not check(f"booking form on {page}", form.status == 200 and action and token):
             return None
         data = {
@@ -84,14 +49,8 @@ class Browser:
             "email": address,
             "audience_confirmed": "on",
         }
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": self.origin(),
-            "Referer": self.origin() + page,
-        }
-        if forwarded_for:
-            headers["X-Forwarded-For"] = forwarded_for
-        return self.request("POST", action.group(1), urllib.parse.urlencode(data), headers)
+        headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
+        return self.post(action.group(1), data, headers)
 
 
 def not_in_app_log(path, app_log, what):

@@ -2,9 +2,8 @@
 environment of docs/deploy/smoke.sh) against the test database and a shared Redis, and a
 small HTTP client that talks to them through a pretend TLS proxy."""
 
-import http.client
+import importlib.util
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -109,72 +108,31 @@ class AppServer:
                 self.process.wait(timeout=20)
 
 
-class Response:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def header(self, name):
-        return self.headers.get(name.lower(), "")
+def _load_proxyclient():
+    """docs/deploy/proxyclient.py, the HTTP client the smoke and stack checks use."""
+    spec = importlib.util.spec_from_file_location(
+        "ibasho_proxyclient", PROJECT / "docs" / "deploy" / "proxyclient.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-class Client:
-    """A visitor behind the proxy (``X-Forwarded-Proto: https``, ``X-Forwarded-For``).
-    Keeps cookies by hand: they are Secure, and a cookie jar would not send them over the
-    plain connection to the app server."""
+proxyclient = _load_proxyclient()
+
+
+class Client(proxyclient.Browser):
+    """A visitor behind the pretend TLS proxy (``X-Forwarded-Proto: https``,
+    ``X-Forwarded-For``), straight to one of the servers."""
 
     def __init__(self, server, address="198.51.100.23"):
-        self.server, self.address, self.cookies = server, address, {}
-
-    def request(self, method, path, body=None, headers=None):
-        port = self.server.port
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        sent = {
-            "Host": f"127.0.0.1:{port}",
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": self.address,
-        }
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        sent.update(headers or {})
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            raw = connection.getresponse()
-            headers = {}
-            for name, value in raw.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, val = value.split(";", 1)[0].partition("=")
-                    self.cookies[key.strip()] = val.strip()
-                headers[name.lower()] = value
-            return Response(raw.status, headers, raw.read())
-        finally:
-            connection.close()
-
-    def get(self, path, **headers):
-        return self.request("GET", path, headers=headers)
-
-    def post(self, path, data):
-        origin = f"https://127.0.0.1:{self.server.port}"
-        return self.request(
-            "POST",
-            path,
-            body=urllib.parse.urlencode(data),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": origin,
-                "Referer": origin + path,
-            },
-        )
+        super().__init__(f"http://127.0.0.1:{server.port}", forwarded_for=address)
+        self.server, self.address = server, address
 
     def csrf_token(self, path):
-        page = self.get(path)
-        assert page.status == 200, (path, page.status)
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
+        token = super().csrf_token(path)
+        assert token, f"no CSRF token on {path}"
+        return token
 
     def book(self, date_path, nickname="匿名"):
         """Register one person for the date at ``date_path``; the POST's response."""
