@@ -15,16 +15,8 @@
 set -euo pipefail
 umask 077  # personal data and the secret key: readable by the owner only
 
-# The installation's settings, unless the caller has them already (a systemd unit, a test).
-if [ -z "${DATABASE_URL:-}" ] && [ -r "${ENV_FILE:-/etc/ibasho/ibasho.env}" ]; then
-    set -a
-    # shellcheck disable=SC1090
-    . "${ENV_FILE:-/etc/ibasho/ibasho.env}"
-    set +a
-fi
-: "${DATABASE_URL:?DATABASE_URL is not set (and no readable ENV_FILE)}"
-: "${MEDIA_ROOT:?MEDIA_ROOT is not set}"
-ENV_FILE=${ENV_FILE:-/etc/ibasho/ibasho.env}
+# shellcheck source=docs/deploy/installation_env.sh
+. "$(dirname "$0")/installation_env.sh"
 ROOT=${1:-${BACKUP_DIR:-/var/backups/ibasho}}
 KEEP_DAYS=${BACKUP_KEEP_DAYS:-14}
 

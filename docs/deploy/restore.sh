@@ -14,15 +14,8 @@
 set -euo pipefail
 
 BACKUP=${1:?usage: restore.sh BACKUP_DIRECTORY}
-# The installation's settings, unless the caller has them already (a systemd unit, a test).
-if [ -z "${DATABASE_URL:-}" ] && [ -r "${ENV_FILE:-/etc/ibasho/ibasho.env}" ]; then
-    set -a
-    # shellcheck disable=SC1090
-    . "${ENV_FILE:-/etc/ibasho/ibasho.env}"
-    set +a
-fi
-: "${DATABASE_URL:?DATABASE_URL is not set (and no readable ENV_FILE)}"
-: "${MEDIA_ROOT:?MEDIA_ROOT is not set}"
+# shellcheck source=docs/deploy/installation_env.sh
+. "$(dirname "$0")/installation_env.sh"
 
 (cd "$BACKUP" && sha256sum --check --quiet SHA256SUMS)
 
