@@ -110,17 +110,31 @@ def _limit_self(memory_mb, cpu_seconds):
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
 
-def _near_memory_limit(memory_mb):
-    """Whether the address space came close to the limit (icalendar turns a MemoryError
-    inside its parser into "cannot parse", sometimes without a trace of the cause)."""
+def _status_kb(field):
+    """A figure in kB from /proc/self/status (``VmPeak``, ``VmHWM``…), or None."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmPeak:"):
-                    return int(line.split()[1]) > memory_mb * 1024 * 0.85
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1])
     except (OSError, ValueError):
         pass
-    return False
+    return None
+
+
+def _near_memory_limit(memory_mb):
+    """Whether the address space came close to the limit (icalendar turns a MemoryError
+    inside its parser into "cannot parse", sometimes without a trace of the cause)."""
+    peak = _status_kb("VmPeak")
+    return peak is not None and peak > memory_mb * 1024 * 0.85
+
+
+def _peak_rss_kb():
+    """This process's own peak resident memory. Not ``ru_maxrss``: Linux carries the
+    parent's resident size into it across fork and exec, so a child of a large process
+    (a long test run, a busy worker) would report the parent's size."""
+    peak = _status_kb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main():
@@ -137,7 +151,7 @@ def main():
         del data
         stats = {
             "seconds": round(time.monotonic() - started, 3),
-            "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "max_rss_kb": _peak_rss_kb(),
         }
         answer = {"ok": True, "result": result_to_json(result, stats)}
     except Rejected as rejected:

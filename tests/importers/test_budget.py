@@ -76,3 +76,16 @@ def test_a_hostile_rule_in_the_child_is_skipped_quickly():
         ("h", "too_frequent"),
         ("n", "series_too_slow"),
     }
+
+
+def test_the_child_reports_its_own_memory_not_its_parents():
+    """A worker that has grown large still reads a small calendar's true peak: Linux
+    carries a parent's resident size into ``ru_maxrss`` across fork and exec."""
+    small = parse_isolated(realistic_feed(events=40), *WINDOW).stats["max_rss_kb"]
+    ballast = b"x" * (600 * 1024 * 1024)  # written, so resident in this process
+    try:
+        after = parse_isolated(realistic_feed(events=40), *WINDOW).stats["max_rss_kb"]
+    finally:
+        del ballast
+    assert after < small + 100 * 1024, (small, after)
+    assert after < 300 * 1024
