@@ -574,15 +574,20 @@ def close_connections():
         print(f"Could not close the database connections: {error!r}", file=sys.stderr)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    db = postgres_database(args.database_url) if args.database_url else sqlite_database()
+def run_in_bench_database(run, args, db_name=BENCH_DB_NAME):
+    """``run(args, db)`` in a throwaway database (PostgreSQL when ``args.database_url``,
+    else SQLite), removed afterwards whatever happens."""
+    db = postgres_database(args.database_url, db_name) if args.database_url else sqlite_database()
     try:
-        run(args, db)
+        return run(args, db)
     finally:
         close_connections()
         db.cleanup()
         print(f"Removed the bench database ({db.label}).", file=sys.stderr)
+
+
+def main(argv=None):
+    run_in_bench_database(run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -91,14 +91,12 @@ from bench_events import (
     WARMUPS,
     BenchDatabase,
     build_site,
-    close_connections,
     install_urlconf,
-    postgres_database,
     print_sql,
     print_table,
+    run_in_bench_database,
     seed_events,
     setup_django,
-    sqlite_database,
 )
 
 FEED_URL = "/events/calendar.ics"
@@ -509,16 +507,7 @@ def run(args, db: BenchDatabase):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.database_url:
-        db = postgres_database(args.database_url, args.database_name)
-    else:
-        db = sqlite_database()
-    try:
-        run(args, db)
-    finally:
-        close_connections()
-        db.cleanup()
-        print(f"Removed the bench database ({db.label}).", file=sys.stderr)
+    run_in_bench_database(run, args, args.database_name)
 
 
 if __name__ == "__main__":

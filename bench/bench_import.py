@@ -32,11 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_events import (  # noqa: E402 - the helpers of the calendar benchmark
     build_site,
-    close_connections,
-    postgres_database,
     print_table,
+    run_in_bench_database,
     setup_django,
-    sqlite_database,
 )
 
 
@@ -148,14 +146,7 @@ def run(args, db):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    db = postgres_database(args.database_url) if args.database_url else sqlite_database()
-    try:
-        run(args, db)
-    finally:
-        close_connections()
-        db.cleanup()
-        print(f"Removed the bench database ({db.label}).", file=sys.stderr)
+    run_in_bench_database(run, parse_args(argv))
 
 
 if __name__ == "__main__":
