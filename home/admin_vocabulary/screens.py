@@ -8,6 +8,22 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = [
     gettext_noop("Filter by"),
+    # The explorer's root level (ward staff see it; the help text has no Japanese in Wagtail).
+    gettext_noop(
+        "The root level is where you can add new sites to your Wagtail installation. Pages created here will not be accessible at any URL until they are associated with a site."
+    ),
+    gettext_noop(
+        "If you just want to add pages to an existing site, create them as children of the homepage instead."
+    ),
+    gettext_noop(
+        "Pages created here will not be accessible at any URL. To add pages to an existing site, create them as children of the homepage."
+    ),
+    gettext_noop(
+        "There is no site set up for this location. Pages created here will not be accessible at any URL until a site is associated with this location."
+    ),
+    gettext_noop(
+        "There is no site record for this location. Pages created here will not be accessible at any URL."
+    ),
     gettext_noop("Show filters"),
     gettext_noop("Search…"),
     gettext_noop("Search all pages…"),
