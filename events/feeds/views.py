@@ -45,8 +45,10 @@ def _cached(request, path, build, **kwargs):
     return cached_document(request, key, build, CONTENT_TYPE, **kwargs)
 
 
-def _respond(request, info, rows, imported=None):
-    return _cached(request, info.path, lambda: build_calendar(info, rows, imported))
+def _respond(request, path, make_info, rows, imported=None):
+    """The feed at ``path``; its name and description (``make_info()``) are read only
+    when it is built, so a polling client costs no lookup of them."""
+    return _cached(request, path, lambda: build_calendar(make_info(), rows, imported))
 
 
 def all_events_feed(request):
@@ -97,30 +99,42 @@ def _build_all(request, form):
 
 def category_feed(request, slug):
     category = get_object_or_404(EventCategory, slug=slug)
-    info = FeedInfo(
-        name=f"{_calendar_name(request)}（{category.name}）",
-        description=f"{category.name}の予定です。",
-        path=links.category_path(category),
-        colour=category.colour,
-    )
+    path = links.category_path(category)
     rows = Occurrence.objects.of_visible_events().filter(event__category=category)
     imported = Occurrence.objects.imported().filter(feed__category=category)
-    return _respond(request, info, rows, imported)
+    return _respond(
+        request,
+        path,
+        lambda: FeedInfo(
+            name=f"{_calendar_name(request)}（{category.name}）",
+            description=f"{category.name}の予定です。",
+            path=path,
+            colour=category.colour,
+        ),
+        rows,
+        imported,
+    )
 
 
 def organisation_feed(request, organisation):
     org = OrganisationPage.objects.live().public().filter(slug=organisation).first()
     if org is None:
         raise Http404
-    info = FeedInfo(
-        name=f"{_calendar_name(request)}（{org.title}）",
-        description=f"{org.title}が主催・共催するイベントの予定です。",
-        path=links.organisation_path(org),
-    )
+    path = links.organisation_path(org)
     hosted = EventPage.objects.filter(Q(host=org) | Q(co_hosts=org))
     rows = Occurrence.objects.of_visible_events().filter(event__in=hosted.values("pk"))
     imported = Occurrence.objects.imported().filter(feed__organisation=org)
-    return _respond(request, info, rows, imported)
+    return _respond(
+        request,
+        path,
+        lambda: FeedInfo(
+            name=f"{_calendar_name(request)}（{org.title}）",
+            description=f"{org.title}が主催・共催するイベントの予定です。",
+            path=path,
+        ),
+        rows,
+        imported,
+    )
 
 
 def event_feed(request, organisation, event):
@@ -133,9 +147,12 @@ def event_feed(request, organisation, event):
     if page is None:
         raise Http404
     # Named neutrally like the others: the title shows only on the dates themselves.
-    info = FeedInfo(
-        name=_calendar_name(request),
-        description="イベントの予定です。",
-        path=links.event_path(page),
+    path = links.event_path(page)
+    return _respond(
+        request,
+        path,
+        lambda: FeedInfo(
+            name=_calendar_name(request), description="イベントの予定です。", path=path
+        ),
+        Occurrence.objects.of_visible_events().filter(event=page),
     )
-    return _respond(request, info, Occurrence.objects.of_visible_events().filter(event=page))

@@ -75,3 +75,29 @@ def test_a_weak_tag_of_an_old_version_gets_the_new_feed(client, site_tree, etag)
     response = client.get(URL, HTTP_IF_NONE_MATCH=f"W/{etag}")
     assert response.status_code == 200
     assert f"event-{event.pk}@" in response.content.decode()
+
+
+def test_polling_a_category_organisation_or_event_feed_reads_no_name(client, site_tree):
+    """A 304 to a polling client looks up only what its address names (the category, the
+    organisation, the event): the calendar's name and the site are read when it is built."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = publish_event(site_tree.ward, start_date=timezone.localdate() + datetime.timedelta(2))
+    urls = [
+        f"/events/category/{event.category.slug}.ics",
+        f"/partners/{site_tree.ward.slug}/calendar.ics",
+        f"/partners/{site_tree.ward.slug}/{event.slug}/calendar.ics",
+    ]
+    for url in urls:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304, url
+        tables = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "home_siteidentity" not in tables and "wagtailcore_site" not in tables, url
+        assert len(queries.captured_queries) <= 4, (
+            url,
+            queries.captured_queries,
+        )  # page, host, restrictions
