@@ -99,7 +99,7 @@ class EventFilterForm(PlainTextFormMixin, forms.Form):
             occurrences = occurrences.filter(audience_q(data["audience"]))
         if data.get("organisation"):
             slug = data["organisation"]
-            hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))
+            hosted = EventPage.hosted_by(slug=slug)
             occurrences = occurrences.filter(
                 Q(event__in=hosted.values("pk")) | Q(feed__organisation__slug=slug)
             )

@@ -10,6 +10,7 @@ them at the CDN when one is configured).
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -21,11 +22,11 @@ from .bookings.models import Booking
 from .bookings.slots import ensure_slots
 from .choices import ACTIVE_BOOKING_STATUSES, BookingMode
 from .feeds import links as feed_links
-from .feeds.http import invalidate_documents
 from .feeds.purge import cdn_configured, purge_feed_urls
 from .feeds.sequence import record_sequence
 from .models import EventPage, Occurrence
 from .occurrences import materialise, withdraw
+from .versions import invalidate_documents
 
 CO_HOST_PERMISSIONS = ("change_page", "lock_page")
 
@@ -73,7 +74,7 @@ def organisation_changed(organisation):
     """An organisation was published (its name, address or slug may have changed),
     unpublished or moved: the feeds of everything it hosts or co-hosts show it."""
     feeds_changed(
-        hosted_events(organisation),
+        EventPage.hosted_by(organisation),
         urls=[settings.BASE_URL + feed_links.organisation_path(organisation)],
     )
 
@@ -111,22 +112,18 @@ def page_changed(page):
         invalidate_documents()
 
 
-def hosted_events(organisation):
-    return EventPage.objects.filter(host=organisation) | EventPage.objects.filter(
-        co_hosts=organisation
-    )
-
-
 def extend_horizon(now=None):
     """Materialise every live event up to the rolling horizon (run daily). Feeds built
     before the roll end earlier than they should: they are made stale, and the CDN drops
     the feeds of the events whose dates changed."""
     count, changed = 0, []
-    for event in EventPage.objects.live().prefetch_related("exceptions").iterator(chunk_size=200):
+    events = EventPage.objects.live().select_related("host", "category")
+    for event in events.prefetch_related("exceptions").iterator(chunk_size=200):
         with transaction.atomic():
             changes = materialise(event, now=now)
             tell_registrants(changes.changed)
-            refresh_slots(event, now=now)
+            if any(changes):  # new or moved dates; slot settings change only on publish
+                refresh_slots(event, now=now)
         count += 1
         if any(changes):
             changed.append(event)
@@ -159,8 +156,6 @@ def grant_co_host_permissions(event):
 
     from wagtail.models import GroupPagePermission
 
-    from home.models import OrganisationPage
-
     wanted = {o.editors_group_id for o in event.co_hosts.all() if o.editors_group_id}
     partner_groups = OrganisationPage.objects.exclude(editors_group=None).values("editors_group")
     GroupPagePermission.objects.filter(page=event, group__in=partner_groups).exclude(
@@ -190,6 +185,8 @@ def feeds_changed(events=None, urls=()):
         urls = [*urls, *feed_links.every_feed_url()]
     else:
         urls = [settings.BASE_URL + feed_links.all_events_path(), *urls]
+        if isinstance(events, QuerySet):  # each event's addresses name its host and category
+            events = events.select_related("host", "category").prefetch_related("co_hosts")
         for event in events:
             urls += feed_links.feed_urls_for_event(event)
     purge_feed_urls(urls)

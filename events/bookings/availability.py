@@ -86,18 +86,11 @@ def seats_taken_for(occurrences):
     return totals
 
 
-def has_waiting_list(occurrence):
-    return occurrence.bookings.filter(status=BookingStatus.WAITING).exists()
-
-
 def seats_and_waiting(occurrence):
     """``(people confirmed, whether anyone is waiting)`` for one date, in one query (what
-    a registration asks under the lock: ``seats_taken`` and ``has_waiting_list``)."""
-    confirmed, waiting = Q(status=BookingStatus.CONFIRMED), Q(status=BookingStatus.WAITING)
-    row = Booking.objects.filter(confirmed | waiting, occurrence_id=occurrence.pk).aggregate(
-        people=Sum("party_size", filter=confirmed), waiting=Count("pk", filter=waiting)
-    )
-    return row["people"] or 0, row["waiting"] > 0
+    a registration or a change of party size asks under the lock)."""
+    counts = desk_counts_for([occurrence])[occurrence.pk]
+    return counts["confirmed"], counts["waiting"] > 0
 
 
 def current_slots(occurrence):

@@ -212,7 +212,8 @@ def desk(request, occurrence_id):
             return redirect("events_desk", occurrence.pk)
     bookings = list(occurrence.bookings.select_related("slot").order_by("created_at", "pk"))
     counts = {
-        **desk_counts_for([occurrence])[occurrence.pk],
+        "confirmed": sum(b.party_size for b in bookings if b.status == BookingStatus.CONFIRMED),
+        "waiting": sum(1 for b in bookings if b.status == BookingStatus.WAITING),
         "lottery": sum(1 for b in bookings if b.status == BookingStatus.LOTTERY),
         "cancelled": sum(1 for b in bookings if b.status == BookingStatus.CANCELLED),
         "checked_in": sum(b.party_size for b in bookings if b.checked_in_at),

@@ -14,7 +14,6 @@ from . import locking
 from .availability import (
     capacity_of,
     current_slots,
-    has_waiting_list,
     party_limit,
     registration_state,
     seats_and_waiting,
@@ -172,8 +171,8 @@ def change_party_size(booking_id, party_size, now=None):
                 refuse("closed")
             capacity = capacity_of(occurrence)
             if capacity is not None:
-                others = seats_taken(occurrence) - booking.party_size
-                if has_waiting_list(occurrence) or others + party_size > capacity:
+                taken, waiting = seats_and_waiting(occurrence)
+                if waiting or taken - booking.party_size + party_size > capacity:
                     refuse("full")  # growing must not jump the waiting list
         booking.party_size = party_size
         booking.save(update_fields=["party_size", "updated_at"])

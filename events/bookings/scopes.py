@@ -2,8 +2,6 @@
 all; a partner's editors see those of events their organisation hosts or co-hosts. The one
 rule behind the bookings list, its exports, the desk and the statistics."""
 
-from django.db.models import Q
-
 from home.partners import organisations_of
 
 from ..models import EventPage, Occurrence
@@ -11,8 +9,7 @@ from .models import Booking
 
 
 def _events_of(user):
-    organisations = organisations_of(user)
-    return EventPage.objects.filter(Q(host__in=organisations) | Q(co_hosts__in=organisations))
+    return EventPage.hosted_by(organisations_of(user))
 
 
 def scoped_bookings(user, queryset=None):

@@ -12,7 +12,7 @@ def ensure_slots(occurrence):
     Slots that have a booking are kept even when the times change."""
     event = occurrence.event
     if event is None or event.booking_mode != BookingMode.APPOINTMENT or occurrence.all_day:
-        return []
+        return
     length = datetime.timedelta(minutes=max(event.slot_minutes, 5))
     step = length + datetime.timedelta(minutes=event.slot_break_minutes)
     wanted = []
@@ -33,4 +33,3 @@ def ensure_slots(occurrence):
             if when not in existing
         ]
     )
-    return list(occurrence.slots.order_by("start"))

@@ -34,7 +34,7 @@ def find_booking(token):
     if not token or len(token) > 100:
         return None
     digest = hash_token(token)
-    booking = Booking.objects.filter(token_hash=digest).select_related("occurrence").first()
+    booking = Booking.objects.filter(token_hash=digest).select_related("occurrence__event").first()
     if booking is None or not hmac.compare_digest(booking.token_hash, digest):
         return None
     return booking

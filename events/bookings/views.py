@@ -55,9 +55,9 @@ def manage(request, token):
                 return private(HttpResponseRedirect(request.path + "?changed=1", status=303))
             except BookingRefused as refusal:
                 message, status = refusal.message, 409
+                booking.refresh_from_db(fields=["status", "party_size"])  # as it stands now
         else:
             message, status = _("The number of people could not be changed."), 400
-    booking.refresh_from_db()
     outcome = outcome_of(booking)
     link = request.build_absolute_uri(reverse("booking_manage", args=(token,)))
     context = {

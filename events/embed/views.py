@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -102,7 +101,7 @@ class WidgetForm(forms.Form):
             rows = rows.filter(event__category__slug=data["category"])
         if data.get("organisation"):
             slug = data["organisation"]
-            hosted = EventPage.objects.filter(Q(host__slug=slug) | Q(co_hosts__slug=slug))
+            hosted = EventPage.hosted_by(slug=slug)
             rows = rows.filter(event__in=hosted.values("pk"))
         if data.get("ibasho"):
             rows = rows.filter(event_id=data["ibasho"])

@@ -3,7 +3,6 @@ with ETag / Last-Modified and 304 for polling clients."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
@@ -121,7 +120,7 @@ def organisation_feed(request, organisation):
     if org is None:
         raise Http404
     path = links.organisation_path(org)
-    hosted = EventPage.objects.filter(Q(host=org) | Q(co_hosts=org))
+    hosted = EventPage.hosted_by(org)
     rows = Occurrence.objects.of_visible_events().filter(event__in=hosted.values("pk"))
     imported = Occurrence.objects.imported().filter(feed__organisation=org)
     return _respond(

@@ -139,6 +139,18 @@ class EventPage(
     def host_organisation(self):
         return self.host or self.get_parent().specific
 
+    @classmethod
+    def hosted_by(cls, organisations=None, slug=None):
+        """The events that ``organisations`` (one page or several) or the organisation
+        with ``slug`` host or co-host, each once."""
+        if slug is not None:
+            where = models.Q(host__slug=slug) | models.Q(co_hosts__slug=slug)
+        else:
+            if isinstance(organisations, Page):
+                organisations = [organisations]
+            where = models.Q(host__in=organisations) | models.Q(co_hosts__in=organisations)
+        return EventPage.objects.filter(where).distinct()
+
     @property
     def organisers(self):
         """The host and the co-hosts, host first (for "who runs it")."""
