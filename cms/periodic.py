@@ -52,7 +52,12 @@ JOBS = [
     Job(
         "draw_due_lotteries", "events.bookings.lottery:draw_due_lotteries", 5 * MINUTE, 15 * MINUTE
     ),
-    Job("refresh_partner_feeds", "events.importers.service:refresh_due_feeds", 5 * MINUTE, HOUR),
+    Job(
+        "refresh_partner_feeds",
+        "events.importers.tasks:enqueue_due_refresh",
+        5 * MINUTE,
+        5 * MINUTE,
+    ),
     Job("purge_personal_data", "events.bookings.retention:purge_personal_data", HOUR, HOUR),
     Job("extend_horizon", "events.publishing:extend_horizon", 24 * HOUR, 2 * HOUR),
 ]

@@ -12,9 +12,9 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from home.models import SiteIdentity
 
 from . import publishing
-from .feeds.http import invalidate_documents
 from .importers.signals import partner_events_changed
 from .models import EventCategory, EventPage, PartnerFeed
+from .versions import invalidate_documents
 
 
 @receiver(page_published)

@@ -31,12 +31,11 @@ from django.utils import timezone
 from ..choices import OccurrenceStatus
 from ..models.records import Occurrence
 from ..schedules import TOKYO
-from ..tally import (  # noqa: F401  (fiscal_year: importable from here, as before)
+from ..tally import (
     add_to_attendance_counters,
     add_to_occurrence_counters,
     count_bookings,
     count_occurrences,
-    fiscal_year,
 )
 from .models import Booking, OutgoingMail
 

@@ -239,10 +239,6 @@ class KeyScope:
         return hashlib.sha256(repr(facts).encode()).hexdigest()[:16]
 
 
-def key_scope(site, window):
-    return KeyScope(site, tuple(window))
-
-
 def text_key(scope, values, group):
     """The cache key of an event's VEVENT text: a digest of everything it is made of."""
     digest = hashlib.sha256(repr((values, group)).encode()).hexdigest()[:40]

@@ -8,16 +8,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
-from ..versions import CHANGED_KEY, VERSION_KEY, documents_version, invalidate_documents
-
-__all__ = [
-    "CHANGED_KEY",
-    "TIMEOUT",
-    "VERSION_KEY",
-    "cached_document",
-    "documents_version",
-    "invalidate_documents",
-]
+from ..versions import CHANGED_KEY, documents_version
 
 TIMEOUT = 6 * 60 * 60
 

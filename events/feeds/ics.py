@@ -87,7 +87,7 @@ def build_calendar(
         own = sorted(groups)
         values = facts.event_values(own)
         own = [event_id for event_id in own if event_id in values]  # deleted meanwhile
-        scope = facts.key_scope(site, (start, end))
+        scope = facts.KeyScope(site, (start, end))
         texts = _event_texts(rows, scope, own, values, groups)
         body = [_calendar(info).to_ical()[: -len(END)]]
         body += [texts[event_id] for event_id in own]

@@ -12,8 +12,9 @@ from home.models import OrganisationPage, SiteIdentity
 
 from ..filters import EventFilterForm
 from ..models import EventCategory, EventPage, Occurrence
+from ..versions import documents_version
 from . import links, purge
-from .http import TIMEOUT, cached_document, documents_version
+from .http import TIMEOUT, cached_document
 from .ics import FeedInfo, build_calendar, feed_window
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

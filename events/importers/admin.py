@@ -5,6 +5,7 @@ and its last error."""
 
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -22,6 +23,7 @@ from home.models import OrganisationPage
 from home.partners import organisations_of
 
 from .models import PartnerFeed, normalise_feed_url, validate_feed_url
+from .tasks import refresh_partner_feed
 
 ENABLE = "events.enable_partnerfeed"
 
@@ -86,13 +88,16 @@ class PartnerFeedForm(WagtailAdminModelForm):
         if not ward and "url" in self.changed_data:
             feed.enabled = False  # a new address needs the ward's approval again
             feed.approved_at = feed.approved_by = None
-        if ward and feed.enabled and feed.approved_at is None:
+        enabling = ward and feed.enabled and feed.approved_at is None
+        if enabling:
             feed.approved_by, feed.approved_at = user, timezone.now()
         if "url" in self.changed_data:
             feed.etag = feed.last_modified = feed.content_hash = ""
             feed.last_attempt_at = feed.last_parsed_at = None
         if commit:
             feed.save()
+            if enabling and feed.url:  # its events appear now, not at the next periodic run
+                transaction.on_commit(lambda: refresh_partner_feed.enqueue(feed.pk))
         return feed
 
 

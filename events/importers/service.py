@@ -2,7 +2,7 @@
 keep the feed's state (last attempt, success, error, counts) for staff to see. One
 broken or slow feed never stops the others, and keeps showing its last good events.
 
-``refresh_due_feeds()`` is what a periodic runner calls; ``tasks.refresh_partner_feed``
+``refresh_due_feeds()`` is what the worker runs for the scheduler; ``tasks.refresh_partner_feed``
 refreshes one feed in the task worker.
 """
 

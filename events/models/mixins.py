@@ -223,16 +223,6 @@ class AudienceMixin(models.Model):
         return f"{base}（{restriction}）"
 
     @property
-    def restricted_to(self):
-        """The groups a registrant confirms they belong to (women, mothers)."""
-        rules = []
-        if self.women_only:
-            rules.append(_("women"))
-        if self.mothers_only:
-            rules.append(_("mothers"))
-        return rules
-
-    @property
     def audience_rules(self):
         rules = []
         if self.women_only:

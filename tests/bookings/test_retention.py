@@ -17,7 +17,6 @@ from events.bookings import lottery as lottery_service
 from events.bookings import registration
 from events.bookings.models import Booking, BookingStatus, MailStatus, OutgoingMail
 from events.bookings.retention import (
-    fiscal_year,
     pending_erasure_summary,
     purge_personal_data,
     retention_days,
@@ -26,6 +25,7 @@ from events.bookings.tasks import purge_personal_data_task
 from events.factories import category
 from events.models import AttendanceCounter, Occurrence, OccurrenceCounter
 from events.schedules import TOKYO
+from events.tally import fiscal_year
 
 from .conftest import bookable_event
 

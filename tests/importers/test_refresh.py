@@ -213,3 +213,34 @@ def test_the_parse_runs_in_a_child_process_by_default(served_feed, settings):
     settings.PARTNER_FEED_PARSE_IN_SUBPROCESS = True
     outcome = refresh_feed(served_feed)
     assert outcome.ok and len(rows(served_feed)) == 1
+
+
+def test_the_wards_approval_imports_the_calendar_at_once(
+    served_feed, client, django_capture_on_commit_callbacks
+):
+    """Enabling a proposed calendar in the admin fetches it right after the save, not at
+    the next periodic run."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from home.partners import ensure_ward_staff
+
+    served_feed.enabled = False
+    served_feed.save()
+    staff = get_user_model().objects.create_user("staff", "staff@example.jp", "pw")
+    staff.groups.add(ensure_ward_staff())
+    client.force_login(staff)
+    data = {
+        "name": served_feed.name,
+        "url": served_feed.url,
+        "organisation": served_feed.organisation_id,
+        "refresh_minutes": 360,
+        "enabled": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("partner_feeds:edit", args=[served_feed.pk]), data)
+    assert response.status_code == 302
+    assert len(callbacks) >= 1
+    assert [row.title for row in rows(served_feed)] == ["家族のつどい"]
+    served_feed.refresh_from_db()
+    assert served_feed.enabled and served_feed.last_success_at is not None
