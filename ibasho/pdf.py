@@ -1,7 +1,7 @@
 """The printable ibasho map list as a PDF (A4), for the ward's special issue and leaflets.
 
 reportlab's built-in Japanese CID font means no font files to ship; PDF readers supply the
-glyphs (the font and the QR codes are the events app's, ``events.pdf``). Each place gets
+glyphs (the font and the QR codes are the events app's, ``events.pdf_typeset``). Each place gets
 its opening times, address, organisation and a QR code to its page.
 """
 
@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from events.pdf import FONT, qr_drawing, register_font
+from events.pdf_typeset import FONT, qr_drawing, register_font
 
 QR_SIZE = 26 * mm
 

@@ -21,8 +21,6 @@ from events.public_urls import absolute_page_url, site_root_path
 from events.schedule_text import format_moment_ja
 from events.schedules import TOKYO, WEEKDAYS_JA
 
-from .pdf import ibasho_pdf
-
 WEEKDAY_CHOICES = [("", _("Any day"))] + [(str(i), f"{d}曜") for i, d in enumerate(WEEKDAYS_JA)]
 OPENINGS_AHEAD = datetime.timedelta(days=28)
 
@@ -154,6 +152,8 @@ def print_groups(places, with_qr=False):
 
 def print_pdf(places, desk):
     """The print list as an A4 PDF (bytes)."""
+    from .pdf import ibasho_pdf  # reportlab only where a PDF is made
+
     groups = [(area, [(p, p.print_url) for p in members]) for area, members in print_groups(places)]
     return ibasho_pdf(
         groups,

@@ -47,6 +47,7 @@ EVENTS_LAYERS = {
     "events.statistics.report": SERVICES,
     "events.tally": SERVICES,
     "events.pdf": SERVICES,
+    "events.pdf_typeset": SERVICES,
     "events.bookings": SERVICES,
     "events.bookings.locking": SERVICES,
     "events.bookings.availability": SERVICES,
