@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
-from .choices import BookingStatus, OccurrenceStatus
+from .choices import BookingStatus
 from .models.counters import AttendanceCounter, OccurrenceCounter, co_host_key
 from .models.records import Occurrence
 from .schedules import TOKYO
@@ -89,12 +89,12 @@ def booking_counts(booking, occurrence):
     bookings are not."""
     if booking.status != BookingStatus.CONFIRMED:
         return False
-    return occurrence.status != OccurrenceStatus.CANCELLED or booking.checked_in_at is not None
+    return not occurrence.is_cancelled or booking.checked_in_at is not None
 
 
 def occurrence_counts(occurrence):
     """Whether a date is counted as held: one of our own events, not cancelled."""
-    return occurrence.event_id is not None and occurrence.status != OccurrenceStatus.CANCELLED
+    return occurrence.event_id is not None and not occurrence.is_cancelled
 
 
 def attendance_key(attribution, booking):

@@ -39,7 +39,7 @@ def registration_state(occurrence, now=None):
     """ "not_needed", "cancelled", "past", "not_open", "closed" or "open"."""
     now = now or timezone.now()
     event = occurrence.event
-    if event is None or event.booking_mode == BookingMode.NONE:
+    if event is None or not event.takes_bookings:
         return "not_needed"
     if occurrence.is_cancelled:
         return "cancelled"

@@ -139,7 +139,7 @@ class Booking(models.Model):
             event is None
             or self.status != BookingStatus.CONFIRMED
             or occurrence.is_cancelled
-            or event.attendance_mode == AttendanceMode.IN_PERSON
+            or not event.is_online
         ):
             return ""
         return event.meeting_link
