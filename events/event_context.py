@@ -52,9 +52,15 @@ def occurrence_or_404(page, date):
     return occurrence
 
 
-def registration_form(event, occurrence, data=None):
+def date_slots(event, occurrence):
+    """The free appointment slots of one date ([] for other kinds of registration)."""
+    return free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
+
+
+def registration_form(event, occurrence, data=None, slots=None):
     """The registration form for one date (its free slots and party limit)."""
-    slots = free_slots(occurrence) if event.booking_mode == BookingMode.APPOINTMENT else []
+    if slots is None:
+        slots = date_slots(event, occurrence)
     return BookingForm(data, event=event, slots=slots, limit=party_limit(occurrence))
 
 
@@ -62,11 +68,9 @@ def occurrence_context(request, page, occurrence, form=None):
     """One date's page: its facts and, when registration is open, the form."""
     facts = availability_for([occurrence])[occurrence.pk]
     state = facts.state
-    slots = []
-    if page.booking_mode == BookingMode.APPOINTMENT:
-        slots = free_slots(occurrence)
+    slots = date_slots(page, occurrence)
     if form is None and state in OPEN_STATES:
-        form = registration_form(page, occurrence)
+        form = registration_form(page, occurrence, slots=slots)
     return {
         "occurrence": occurrence,
         "retention_days": retention_days(),

@@ -326,3 +326,21 @@ def test_control_characters_are_dropped_from_what_people_type(client, bookable):
     assert booking.nickname == "ひまわり さん"
     assert booking.municipality == "練馬区"
     assert booking.needs == "一行目\n二行目"
+
+
+def test_an_appointment_dates_page_reads_its_free_slots_once(client, site_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event, occurrence = bookable_event(
+        site_tree.ward, booking_mode="appointment", slot_minutes=50, slot_break_minutes=10
+    )
+    url = f"{event.url}{occurrence.original_date.isoformat()}/"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert "14:00" in page.content.decode()
+    # The slots themselves (for the form), not the per-date counts of the availability.
+    whole_slots = 'SELECT "events_appointmentslot"."id"'
+    slot_reads = [q for q in queries.captured_queries if q["sql"].startswith(whole_slots)]
+    assert len(slot_reads) == 1, [q["sql"][:200] for q in slot_reads]
