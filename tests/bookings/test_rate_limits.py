@@ -8,6 +8,7 @@ import pytest
 
 from events.bookings import web as booking_web
 from events.bookings.models import Booking, BookingStatus
+from tests.redis_check import redis_missing
 
 from .conftest import bookable_event, days_ahead
 
@@ -109,7 +110,7 @@ def test_with_redis_the_counters_take_one_round_trip_and_expire(client, bookable
 
     with socket.socket() as sock:
         if sock.connect_ex(("127.0.0.1", 6379)) != 0:
-            pytest.skip("no Redis server on 127.0.0.1:6379")
+            redis_missing("no Redis server on 127.0.0.1:6379")
     import redis.client
 
     caches = cache_settings("redis://127.0.0.1:6379/15")

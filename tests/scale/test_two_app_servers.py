@@ -24,6 +24,7 @@ import pytest
 from events.bookings.models import Booking, BookingStatus
 from events.bookings.tokens import find_booking
 from tests.bookings.conftest import bookable_event
+from tests.redis_check import redis_missing
 
 from .servers import AppServer, Client, server_environment
 
@@ -56,7 +57,7 @@ pytestmark = [
 def shared_redis():
     client = redis_or_none()
     if client is None:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (set SCALE_TEST_REDIS_URL)")
+        redis_missing(f"Redis is not reachable at {REDIS_URL} (set SCALE_TEST_REDIS_URL)")
     return client, f"scale-test-{uuid.uuid4().hex[:12]}"
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from cms import cache as fail_open
 from cms.settings.base import cache_settings
+from tests.redis_check import redis_missing
 
 from ..bookings.conftest import bookable_event
 
@@ -91,7 +92,7 @@ def test_health_is_ok_when_everything_is(client, site_tree):
 def test_health_with_a_real_redis():
     with socket.socket() as sock:
         if sock.connect_ex(("127.0.0.1", 6379)) != 0:
-            pytest.skip("no Redis server on 127.0.0.1:6379")
+            redis_missing("no Redis server on 127.0.0.1:6379")
     with override_settings(CACHES=redis_caches("redis://127.0.0.1:6379/15")):
         from django.core.cache import cache
 
