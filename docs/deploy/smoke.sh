@@ -53,12 +53,12 @@ source "$WORK/seed.env"
 PHONE=$("$PY" manage.py shell -v 0 -c \
     "from home.outage import load_contact; print(load_contact('127.0.0.1')['phone'])")
 
-start_web() {  # start_web PORT NAME [VAR=value ...]: gunicorn as in docs/deployment.md
+start_web() {  # start_web PORT NAME [VAR=value ...]: gunicorn with the docs' gunicorn.conf.py
     local port=$1 name=$2
     shift 2
-    background env "$@" "$PY" -m gunicorn cms.wsgi --bind "127.0.0.1:$port" --workers 2 \
-        --timeout 30 --max-requests 1000 --max-requests-jitter 100 \
-        --access-logfile "$WORK/$name-access.log" --error-logfile "$WORK/$name-error.log"
+    background env GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 \
+        GUNICORN_ACCESS_LOG="$WORK/$name-access.log" GUNICORN_ERROR_LOG="$WORK/$name-error.log" \
+        "$@" "$PY" -m gunicorn --config docs/deploy/gunicorn.conf.py cms.wsgi
     # Any HTTP answer will do (without the proxy header it is a redirect to HTTPS).
     wait_http "$port" "gunicorn ($name)" "$WORK/$name-error.log"
 }
