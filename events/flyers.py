@@ -59,13 +59,6 @@ def fee_text(page):
     return text + (f"（{page.fee_note}）" if page.fee_note else "")
 
 
-def contact_text(page):
-    if page.contact:
-        return page.contact
-    host = page.host_organisation
-    return " ".join(part for part in (host.contact_name, host.phone, host.email) if part)
-
-
 def what_happens_lines(page):
     """The flow of the day (rich text) as plain lines, one per list item or paragraph."""
     text = re.sub(r"</(li|p)>|<br\s*/?>", "\n", str(page.what_happens or ""))
@@ -107,7 +100,7 @@ def flyer_for(request, page):
         host=host.title,
         host_verified=host.verified,
         co_hosts=[o.title for o in page.co_hosts.all()],
-        contact=contact_text(page),
+        contact=page.contact_text,
         what_happens=what_happens_lines(page),
         desk=desk_of(request),
         site_name=settings.WAGTAIL_SITE_NAME,
