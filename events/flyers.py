@@ -10,14 +10,13 @@ something the page does not.
 import html
 import re
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 import segno
 
-from home.models import ConsultationDesk
+from home.models import ConsultationDesk, SiteIdentity
 
 from . import pdf
 from .choices import AttendanceMode
@@ -103,7 +102,7 @@ def flyer_for(request, page):
         contact=page.contact_text,
         what_happens=what_happens_lines(page),
         desk=desk_of(request),
-        site_name=settings.WAGTAIL_SITE_NAME,
+        site_name=SiteIdentity.name_for_request(request),
     )
 
 

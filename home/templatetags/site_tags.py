@@ -79,10 +79,7 @@ def other_language_url(context, language):
 @register.simple_tag(takes_context=True)
 def public_site_name(context):
     """The site's public name (a site setting; neutral if the ward chooses so)."""
-    request = context.get("request")
-    if request is None or Site.find_for_request(request) is None:
-        return ""
-    return SiteIdentity.for_request(request).name
+    return SiteIdentity.name_for_request(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
