@@ -10,14 +10,13 @@ something the page does not.
 import html
 import re
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 import segno
 
-from home.models import ConsultationDesk
+from home.models import ConsultationDesk, SiteIdentity
 
 from . import pdf
 from .choices import AttendanceMode
@@ -57,13 +56,6 @@ def fee_text(page):
     yen = _("yen")
     text = _("Free") if page.is_free else f"{page.fee:,}{yen}"
     return text + (f"（{page.fee_note}）" if page.fee_note else "")
-
-
-def contact_text(page):
-    if page.contact:
-        return page.contact
-    host = page.host_organisation
-    return " ".join(part for part in (host.contact_name, host.phone, host.email) if part)
 
 
 def what_happens_lines(page):
@@ -107,10 +99,10 @@ def flyer_for(request, page):
         host=host.title,
         host_verified=host.verified,
         co_hosts=[o.title for o in page.co_hosts.all()],
-        contact=contact_text(page),
+        contact=page.contact_text,
         what_happens=what_happens_lines(page),
         desk=desk_of(request),
-        site_name=settings.WAGTAIL_SITE_NAME,
+        site_name=SiteIdentity.name_for_request(request),
     )
 
 

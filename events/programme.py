@@ -10,10 +10,11 @@ municipality's programme.
 
 import datetime
 
-from django.conf import settings
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from home.models import SiteIdentity
 
 from . import pdf
 from .choices import OccurrenceStatus
@@ -103,7 +104,7 @@ def programme_for(request, index_page, year, month):
         ),
         entries=entries,
         desk=desk_of(request),
-        site_name=settings.WAGTAIL_SITE_NAME,
+        site_name=SiteIdentity.name_for_request(request),
         site_url=absolute_page_url(index_page, root),
     )
     return programme, form

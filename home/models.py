@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, HelpLineBlock
@@ -366,6 +366,14 @@ class SiteIdentity(BaseSiteSetting):
     @property
     def name(self):
         return self.public_name or self.site.site_name or ""
+
+    @classmethod
+    def name_for_request(cls, request):
+        """The public name of the request's site ("" without a request or a site): what
+        every page, print-out and widget calls the site."""
+        if request is None or Site.find_for_request(request) is None:
+            return ""
+        return cls.for_request(request).name
 
     @property
     def calendar(self):

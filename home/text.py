@@ -1,51 +1,23 @@
 """Text that comes in from outside (forms, query strings, page titles) loses the control
 characters nobody types on purpose: they break e-mail headers, calendar lines and
 spreadsheets, and a title with a line break can hide what it says. Used at the edge:
-form fields, filter queries and model validation of single-line fields."""
+form fields, filter queries and model validation of single-line fields. The pure
+functions live in ``home.plaintext`` (nothing of Django) and are re-exported here."""
 
-import re
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators; tab,
-# line feed and carriage return are treated separately (allowed in multi-line text).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+from .plaintext import has_control_characters, multi_line, single_line
 
-
-def single_line(value):
-    """One line of text: control characters removed, line breaks and tabs become one
-    space, surrounding space trimmed."""
-    if not value:
-        return value
-    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", str(value))).strip()
-
-
-def multi_line(value):
-    """Text that may have several lines: control characters removed, CR LF and CR become
-    LF."""
-    if not value:
-        return value
-    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def has_control_characters(value, allow_line_breaks=False):
-    if not value:
-        return False
-    value = str(value)
-    if _CONTROL.search(value):
-        return True
-    return not allow_line_breaks and bool(re.search(r"[\r\n\t]", value))
-
+__all__ = [
+    "ONE_LINE_MESSAGE",
+    "PlainTextFormMixin",
+    "has_control_characters",
+    "multi_line",
+    "single_line",
+    "single_line_errors",
+]
 
 ONE_LINE_MESSAGE = _("Please write this on one line, without line breaks or control characters.")
-
-
-def validate_single_line(value):
-    """Model and form validator for single-line fields (titles, names, places)."""
-    if has_control_characters(value):
-        raise ValidationError(ONE_LINE_MESSAGE, code="control_characters")
 
 
 def single_line_errors(instance):

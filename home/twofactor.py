@@ -13,11 +13,14 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 import django_otp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .partners import WARD_STAFF_GROUP
 
@@ -39,6 +42,13 @@ def two_factor_required(user):
 
 def has_device(user):
     return django_otp.user_has_device(user, confirmed=True)
+
+
+@transaction.atomic
+def remove_devices(user):
+    """Remove the account's authenticator apps and backup codes (turning two-step login
+    off, or resetting it after a lost phone); the number of records removed."""
+    return sum(model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice))
 
 
 def safe_next(request, default=None):

@@ -16,7 +16,7 @@ import segno
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .twofactor import has_device, safe_next, two_factor_required
+from .twofactor import has_device, remove_devices, safe_next, two_factor_required
 
 BACKUP_CODES = 10
 
@@ -26,6 +26,8 @@ class CodeForm(forms.Form):
         label=gettext_lazy("Code"),
         max_length=16,
         help_text=gettext_lazy("6 digits from your authenticator app, or a backup code."),
+        # Django adds required, maxlength, and aria-describedby naming the help text (and
+        # the errors while there are some, with aria-invalid): code_field.html's ids.
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -120,9 +122,7 @@ def status(request):
     user = request.user
     required = two_factor_required(user)
     if request.method == "POST" and request.POST.get("action") == "disable" and not required:
-        with transaction.atomic():
-            for model in (TOTPDevice, StaticDevice):
-                model.objects.filter(user=user).delete()
+        remove_devices(user)
         messages.success(request, _("Two-step login is turned off for your account."))
         return redirect("home_twofactor_status")
     backup = StaticDevice.objects.filter(user=user, confirmed=True).first()

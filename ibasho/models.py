@@ -195,18 +195,6 @@ class IbashoPage(EventPage):
                 }
             )
 
-    @property
-    def contact_text(self):
-        """Whom to ask: the page's contact, else its organisation's phone and e-mail."""
-        if self.contact:
-            return self.contact
-        host = self.host
-        if host is None and self.path and self.depth > 1:
-            host = self.get_parent().specific
-        if host is None or not (host.phone or host.email):
-            return ""
-        return "　".join(part for part in (host.title, host.phone, host.email) if part)
-
     def contradictions(self):
         found = event_contradictions(self, page_text(self, extra_fields=["what_you_can_do"]))
         needs_booking = self.booking_mode in {BookingMode.FIRST_COME, BookingMode.LOTTERY}

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from home.models import OrganisationPage
+from home.models import OrganisationPage, SiteIdentity
 from home.partners import organisations_of
 
 from ..feeds.http import cached_document
@@ -124,7 +124,7 @@ def _item(occurrence):
     }
 
 
-def _build(form, now):
+def _build(form, now, site_name):
     occurrences = list(form.occurrences(now))
     index = EventIndexPage.objects.live().first()
     more = index.url if index is not None else "/events/"
@@ -137,7 +137,7 @@ def _build(form, now):
                 "items": [_item(o) for o in occurrences],
                 "heading": form.heading(),
                 "more_url": more + (f"?{filters}" if filters else ""),
-                "site_name": settings.WAGTAIL_SITE_NAME,
+                "site_name": site_name,
             },
         )
     changed = max((o.updated_at for o in occurrences), default=now)
@@ -161,8 +161,8 @@ def upcoming_widget(request):
     hour = now.astimezone(TOKYO).strftime("%Y%m%d%H")
     response = cached_document(
         request,
-        f"widget:{form.query()}:{hour}",
-        lambda: _build(form, now),
+        f"widget:{request.get_host()}:{form.query()}:{hour}",  # each site has its own name
+        lambda: _build(form, now, SiteIdentity.name_for_request(request)),
         CONTENT_TYPE,
         max_age=300,
         s_maxage=900,
@@ -187,7 +187,8 @@ def embed_admin(request):
     form = WidgetForm(request.GET or None, initial={**initial, "count": DEFAULT_COUNT})
     query = form.query() if request.GET and form.is_valid() else urlencode(initial)
     path = reverse("events_widget") + (f"?{query}" if query else "")
-    title = _("Upcoming events and ibasho") + f" | {settings.WAGTAIL_SITE_NAME}"
+    site_name = SiteIdentity.name_for_request(request)
+    title = _("Upcoming events and ibasho") + (f" | {site_name}" if site_name else "")
     context = {
         "form": form,
         "widget_path": path,

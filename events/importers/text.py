@@ -1,13 +1,13 @@
 """Plain text from untrusted calendar fields: HTML reduced to text, one-line values, and
 links that may be shown (http and https only). Pure functions; control characters go as
-everywhere else on the site (``home.text``)."""
+everywhere else on the site (``home.plaintext``, which imports nothing of Django)."""
 
 import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from home.text import multi_line
+from home.plaintext import multi_line
 
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 SPACES = re.compile(r"[ \t\u3000]+")

@@ -152,6 +152,22 @@ class EventPage(
         return EventPage.objects.filter(where).distinct()
 
     @property
+    def contact_text(self):
+        """Whom to contact, in one line: the page's own contact, else the host
+        organisation's name (and contact person), phone and e-mail, separated by
+        full-width spaces; empty when the host has neither phone nor e-mail (a name is no
+        way to reach anyone) and for a page not yet placed under its host."""
+        if self.contact:
+            return self.contact
+        if self.host_id is None and not (self.path and self.depth > 1):
+            return ""
+        host = self.host_organisation
+        if not (host.phone or host.email):
+            return ""
+        name = host.title + (f"（{host.contact_name}）" if host.contact_name else "")
+        return "　".join(part for part in (name, host.phone, host.email) if part)
+
+    @property
     def organisers(self):
         """The host and the co-hosts, host first (for "who runs it")."""
         return [self.host_organisation, *self.co_hosts.all()]

@@ -79,18 +79,24 @@ def other_language_url(context, language):
 @register.simple_tag(takes_context=True)
 def public_site_name(context):
     """The site's public name (a site setting; neutral if the ward chooses so)."""
-    request = context.get("request")
-    if request is None or Site.find_for_request(request) is None:
-        return ""
-    return SiteIdentity.for_request(request).name
+    return SiteIdentity.name_for_request(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
 def desk_status(context):
     """Whether the desk is open now, when it opens next, and the help lines to show
-    while it is closed (also when its hours are not set: better shown than missed)."""
+    while it is closed (also when its hours are not set: better shown than missed).
+    Worked out once per request (the home page and the footer both show it)."""
     request = context.get("request")
-    if request is None or Site.find_for_request(request) is None:
+    if request is None:
+        return {}
+    if not hasattr(request, "_desk_status"):
+        request._desk_status = _desk_status(request)
+    return request._desk_status
+
+
+def _desk_status(request):
+    if Site.find_for_request(request) is None:
         return {}
     desk = ConsultationDesk.for_request(request)  # cached for the request, like {{ settings }}
     now = timezone.now()

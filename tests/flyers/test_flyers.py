@@ -219,3 +219,37 @@ def test_a_month_that_does_not_exist_is_a_404(client, site_tree):
     assert client.get("/events/programme/1999-12/pdf/").status_code == 404
     empty = client.get("/events/programme/2031-1/")
     assert empty.status_code == 200 and "この月の予定はありません" in empty.content.decode()
+
+
+def test_print_outs_and_the_widget_use_the_wards_public_name(client, settings, gathering):
+    """The name the ward chose (a neutral one, say) — never the configured full name."""
+    from django.urls import reverse
+
+    from home.models import SiteIdentity
+
+    settings.WAGTAIL_SITE_NAME = "ひきこもり支援 居場所・イベント"
+    identity = SiteIdentity.for_site(gathering.get_site())
+    identity.public_name = "まちの予定帳"
+    identity.save()
+    month = next_month_start()
+    programme = f"/events/programme/{month.year}-{month.month}/"
+    flyer = "/partners/toshima-ward/hidamari-kai/flyer/"
+    texts = {
+        "flyer": client.get(flyer).content.decode(),
+        "flyer pdf": text_of(client.get(flyer + "pdf/").content).replace("\n", ""),
+        "programme": client.get(programme).content.decode(),
+        "programme pdf": text_of(client.get(programme + "pdf/").content).replace("\n", ""),
+        "widget": client.get(reverse("events_widget")).content.decode(),
+    }
+    for name, text in texts.items():
+        assert "まちの予定帳" in text, name
+        assert "居場所・イベント" not in text, name
+
+
+def test_the_flyer_and_the_event_page_name_the_same_contact(client, gathering):
+    """No contact on the page: the host's name and phone, as on the event page."""
+    expected = "豊島区 ひきこもり相談窓口　03-0000-0000"
+    assert gathering.contact_text == expected
+    assert expected in client.get("/partners/toshima-ward/hidamari-kai/").content.decode()
+    flyer = client.get("/partners/toshima-ward/hidamari-kai/flyer/").content.decode()
+    assert expected in flyer

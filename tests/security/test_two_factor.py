@@ -80,6 +80,17 @@ def test_ward_staff_must_set_up_two_step_login(client, ward_staff, settings):
     device = TOTPDevice.objects.get(user=ward_staff, confirmed=False)
     wrong = client.post(response["Location"], {"token": "000000"})
     assert wrong.status_code == 200 and "コードが正しくありません" in wrong.content.decode()
+    # The form's field, with its widget's attributes, names its help text and the error.
+    field = re.search(r'<input type="text" name="token"[^>]*>', wrong.content.decode())[0]
+    for attribute in (
+        'autocomplete="one-time-code"',
+        'inputmode="numeric"',
+        'aria-describedby="id_token_helptext id_token_error"',
+        'aria-invalid="true"',
+        'maxlength="16"',
+    ):
+        assert attribute in field, attribute
+    assert 'id="id_token_helptext"' in html and 'aria-describedby="id_token_helptext"' in html
     time.sleep(1.1)  # django-otp makes a device wait after a wrong code
     done = client.post(response["Location"], {"token": current_code(device)})
     codes = re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())

@@ -136,3 +136,19 @@ def test_a_moved_date_says_what_changed(client, site_tree):
     for url in (event.url, f"{event.url}{occurrence.original_date.isoformat()}/", "/events/"):
         html = client.get(url).content.decode()
         assert "変更前：" in html and "14:00–16:00" in html and "10:00–12:00" in html, url
+
+
+def test_the_home_page_works_out_the_desk_status_once(client, site_tree, monkeypatch):
+    """The home page and its footer both show it; one request computes it once."""
+    desk = ConsultationDesk.for_site(site_tree.site)
+    desk.opens_at, desk.closes_at = datetime.time(8, 30), datetime.time(17, 15)
+    desk.save()
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 12, 1, 10))  # Tuesday morning
+    calls = []
+    original = desk_hours.is_open
+    monkeypatch.setattr(desk_hours, "is_open", lambda *args: calls.append(1) or original(*args))
+    html = client.get("/").content.decode()
+    assert 'href="#consultation-desk"' in html and "desk__now--open" in html  # both use it
+    assert len(calls) == 1
+    client.get("/")
+    assert len(calls) == 2  # the next request works it out afresh

@@ -4,8 +4,7 @@ account must use two-step login, it sets up a new app at its next sign-in."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from home.twofactor import remove_devices
 
 
 class Command(BaseCommand):
@@ -20,7 +19,5 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist as missing:
             raise CommandError(f"No user {username!r}.") from missing
-        removed = sum(
-            model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice)
-        )
+        removed = remove_devices(user)
         self.stdout.write(f"{username}: {removed} device record(s) removed.")
