@@ -66,3 +66,13 @@ def test_at_17_01_it_is_not_open_today_and_the_page_says_the_next_opening(
     today = client.get("/ibasho/?today=on").content.decode()
     assert "今日これから開く場所はありません。次に開く順に並べています。" in today
     assert status_of(today, afternoon_place.title) == status
+
+
+def test_the_places_own_page_says_the_same_at_16_59_and_17_01(client, clock, afternoon_place):
+    clock(16, 59)
+    assert "いま開いています（17:00まで）" in client.get(afternoon_place.url).content.decode()
+    now = clock(17, 1)
+    following = (now + datetime.timedelta(days=7)).date()
+    html = client.get(afternoon_place.url).content.decode()
+    assert "いま開いています" not in html
+    assert f"次は {following.month}月{following.day}日（" in html
